@@ -1,0 +1,1 @@
+"""Every surface of 相談ナビ: Slack app, web pages, CLI."""

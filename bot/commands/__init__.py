@@ -1,0 +1,1 @@
+"""soudan subcommands, one module a group."""

@@ -1,0 +1,52 @@
+"""The JSON contracts other tools read: keep these shapes stable.
+
+``answer_json`` is one line of ``soudan search --jsonl`` and the body of ``/api/search``;
+``measure_json`` is one line of ``soudan data dump`` and the body of ``/api/measures/<id>``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from index.model import Answer, Measure
+
+MAX_RESULTS = 10
+
+
+def measure_json(m: Measure) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "plan": m.plan,
+        "section": m.section,
+        "section_title": m.section_title,
+        "no": m.no,
+        "title": m.title,
+        "summary": m.summary,
+        "departments": list(m.departments),
+        "status": str(m.status),
+        "predecessor": m.predecessor,
+        "successor": m.successor,
+    }
+
+
+def answer_json(answer: Answer, question: str | None = None) -> dict[str, Any]:
+    """``question``: the text as asked (echoed back so callers can join); else as searched."""
+    return {
+        "q": answer.question if question is None else question,
+        "kind": str(answer.kind),
+        "abstained": answer.abstained,
+        "departments": list(answer.departments),
+        "results": [
+            {
+                "id": hit.measure.id,
+                "plan": hit.measure.plan,
+                "title": hit.measure.title,
+                "departments": list(hit.measure.departments),
+                "score": hit.score,
+                "matched": [match.label for match in hit.matched],
+            }
+            for hit in answer.hits[:MAX_RESULTS]
+        ],
+        "suggestions": list(answer.suggestions),
+        "notices": list(answer.notices),
+    }

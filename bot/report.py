@@ -1,0 +1,458 @@
+"""soudan report: what the usage log says, for the plan's owners.
+
+Days are counted in Japan time. "Returned" means among the top five results of an
+answer, which is what the store keeps. Exit status: 0 (also when there is no log yet,
+which is reported as 0 questions), 1 when the log cannot be read, 2 for bad options.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import click
+
+from bot.masking import PLACEHOLDERS
+from bot.settings import Settings, SettingsError
+from bot.store import StoreError, connect, iso
+from index.errors import DataError
+from index.model import CURRENT_PLAN, PlanData
+
+JST = timezone(timedelta(hours=9), "JST")
+TOP_MEASURES = 20
+SLOWEST = 10
+UNANSWERED_WORDS = 30
+EXAMPLES = 2
+TITLE_WIDTH = 40
+
+SURFACE_LABELS = {
+    "slash": "スラッシュコマンド",
+    "mention": "メンション",
+    "dm": "DM",
+    "shortcut": "ショートカット",
+    "web": "ウェブ",
+    "api": "API",
+    "cli": "コマンドライン",
+}
+KIND_LABELS = {
+    "everyday": "状況の相談",
+    "department": "担当課",
+    "measure_id": "取組番号",
+    "history": "前期との比較",
+    "empty": "空の質問",
+}
+
+
+@dataclass
+class Table:
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple[object, ...]] = field(default_factory=list)
+    note: str = ""  # shown when there are no rows, or below them
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    at: datetime  # JST
+    surface: str
+    kind: str
+    results: int
+    abstained: bool
+    top_ids: tuple[str, ...]
+    latency_ms: float
+    user_hash: str | None
+
+
+@click.command("report")
+@click.option("--since", metavar="YYYY-MM-DD", help="この日（日本時間）以降だけを集計します。")
+@click.option(
+    "--csv", "as_csv", is_flag=True, help="Excel で開ける CSV（UTF-8、BOM 付き）で出力します。"
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="利用記録のファイル（既定は環境変数 DB_PATH、なければ var/soudan.db）。",
+)
+@click.pass_context
+def report(ctx: click.Context, since: str | None, as_csv: bool, db_path: Path | None) -> None:
+    """利用状況（質問数、回答なしの割合、よく返された取組など）を集計します。"""
+    start = _parse_since(ctx, since)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        _fail(ctx, str(error), 2)
+    path = db_path or settings.db_path
+    if not path.exists():
+        click.echo(f"利用記録はまだありません（質問 0 件）: {path}", err=as_csv)
+        return
+    try:
+        conn = connect(path)
+    except (sqlite3.Error, OSError, StoreError) as error:
+        _fail(ctx, f"利用記録 {path} を開けません（{error}）。", 1)
+    try:
+        tables = build_report(conn, start=start, data=_load_data(settings), analyzer=_analyzer())
+    except sqlite3.Error as error:
+        _fail(ctx, f"利用記録 {path} を読めません（{error}）。", 1)
+    finally:
+        conn.close()
+    if as_csv:
+        click.get_binary_stream("stdout").write(render_csv(tables).encode("utf-8-sig"))
+    else:
+        click.echo(render_table(tables))
+
+
+def _fail(ctx: click.Context, message: str, code: int):
+    click.echo(message, err=True)
+    ctx.exit(code)
+
+
+def _parse_since(ctx: click.Context, since: str | None) -> datetime | None:
+    if since is None:
+        return None
+    try:
+        day = date.fromisoformat(since.strip())
+        if len(since.strip()) != 10:
+            raise ValueError(since)
+    except ValueError:
+        _fail(
+            ctx, f"--since の日付「{since}」が読めません。2025-04-01 のように指定してください。", 2
+        )
+    return datetime(day.year, day.month, day.day, tzinfo=JST)
+
+
+def _load_data(settings: Settings) -> PlanData | None:
+    from index.load import load
+
+    try:
+        return load(settings.data_dir)
+    except DataError as error:
+        click.echo(error.report(), err=True)
+        return None
+    except OSError:
+        return None
+
+
+def _analyzer():
+    try:
+        from index.text import SudachiAnalyzer
+
+        return SudachiAnalyzer()
+    except Exception:  # without Sudachi the words are grouped as character pairs
+        return None
+
+
+# --- collecting ---------------------------------------------------------------------
+
+
+def build_report(
+    conn: sqlite3.Connection,
+    *,
+    start: datetime | None = None,
+    data: PlanData | None = None,
+    analyzer: object | None = None,
+) -> list[Table]:
+    since = iso(start) if start else ""
+    rows = [
+        AnswerRow(
+            datetime.fromisoformat(at).astimezone(JST),
+            surface,
+            kind,
+            results,
+            bool(abstained),
+            tuple(i for i in top_ids.split(",") if i),
+            latency_ms,
+            user_hash,
+        )
+        for at, surface, kind, results, abstained, top_ids, latency_ms, user_hash in conn.execute(
+            "SELECT at, surface, kind, results, abstained, top_ids, latency_ms, user_hash"
+            " FROM answers WHERE at >= ? ORDER BY at",
+            (since,),
+        )
+    ]
+    votes = conn.execute(
+        "SELECT measure_id, SUM(helpful), SUM(1 - helpful) FROM feedback WHERE at >= ?"
+        " GROUP BY measure_id",
+        (since,),
+    ).fetchall()
+    texts = [
+        text
+        for (text,) in conn.execute(
+            "SELECT q.text FROM question_texts q JOIN answers a ON a.id = q.answer_id"
+            " WHERE a.abstained = 1 AND a.at >= ? ORDER BY a.at",
+            (since,),
+        )
+    ]
+    text_count = conn.execute("SELECT COUNT(*) FROM question_texts").fetchone()[0]
+    titles = {m.id: m.title for m in data.measures} if data else {}
+    return [
+        _summary(rows, votes, start, data),
+        _per_day(rows),
+        _per_surface(rows),
+        _per_kind(rows),
+        _most_returned(rows, titles),
+        _never_returned(rows, data),
+        _feedback(votes, titles),
+        _slowest(rows),
+        _unanswered(texts, text_count, data, analyzer),
+    ]
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "-"
+
+
+def _summary(rows: list[AnswerRow], votes: list, start: datetime | None, data) -> Table:
+    abstained = sum(r.abstained for r in rows)
+    period = f"{rows[0].at:%Y-%m-%d} 〜 {rows[-1].at:%Y-%m-%d}" if rows else "-"
+    table = Table("概要", ("項目", "値"))
+    table.rows = [
+        ("集計の開始日", f"{start:%Y-%m-%d}" if start else "（全期間）"),
+        ("記録のある期間", period),
+        ("質問数", len(rows)),
+        ("回答なし", abstained),
+        ("回答なしの割合", _rate(abstained, len(rows))),
+        ("利用者数", len({r.user_hash for r in rows if r.user_hash})),
+        ("フィードバック数", sum(int(good) + int(bad) for _, good, bad in votes)),
+        ("データの版", data.version.label if data else "（読み込めませんでした）"),
+    ]
+    return table
+
+
+def _per_day(rows: list[AnswerRow]) -> Table:
+    table = Table("日別の質問数", ("日付", "質問数", "回答なし", "回答なしの割合"))
+    days: dict[str, list[AnswerRow]] = defaultdict(list)
+    for row in rows:
+        days[f"{row.at:%Y-%m-%d}"].append(row)
+    for day, items in sorted(days.items()):
+        abstained = sum(r.abstained for r in items)
+        table.rows.append((day, len(items), abstained, _rate(abstained, len(items))))
+    table.note = "" if rows else "質問の記録はありません。"
+    return table
+
+
+def _per_surface(rows: list[AnswerRow]) -> Table:
+    table = Table("窓口別の質問数", ("窓口", "質問数", "回答なし", "回答なしの割合"))
+    groups: dict[str, list[AnswerRow]] = defaultdict(list)
+    for row in rows:
+        groups[row.surface].append(row)
+    for surface, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        abstained = sum(r.abstained for r in items)
+        label = SURFACE_LABELS.get(surface, surface)
+        table.rows.append((label, len(items), abstained, _rate(abstained, len(items))))
+    table.note = "" if rows else "質問の記録はありません。"
+    return table
+
+
+def _per_kind(rows: list[AnswerRow]) -> Table:
+    table = Table("質問の種類別", ("種類", "質問数", "回答なし"))
+    counts = Counter(r.kind for r in rows)
+    abstained = Counter(r.kind for r in rows if r.abstained)
+    for kind, count in counts.most_common():
+        table.rows.append((KIND_LABELS.get(kind, kind), count, abstained[kind]))
+    table.note = "" if rows else "質問の記録はありません。"
+    return table
+
+
+def _title(titles: dict[str, str], measure_id: str) -> str:
+    if not titles:
+        return ""
+    return titles.get(measure_id, "（現在のデータにありません）")
+
+
+def _most_returned(rows: list[AnswerRow], titles: dict[str, str]) -> Table:
+    table = Table(
+        f"よく返された取組（上位{TOP_MEASURES}件）", ("順位", "取組", "取組名", "回数", "うち1位")
+    )
+    returned = Counter(i for r in rows for i in dict.fromkeys(r.top_ids))
+    first = Counter(r.top_ids[0] for r in rows if r.top_ids)
+    ranked = sorted(returned.items(), key=lambda kv: (-kv[1], -first[kv[0]], kv[0]))
+    for rank, (measure_id, count) in enumerate(ranked[:TOP_MEASURES], 1):
+        table.rows.append((rank, measure_id, _title(titles, measure_id), count, first[measure_id]))
+    table.note = "" if ranked else "返された取組はありません。"
+    return table
+
+
+def _never_returned(rows: list[AnswerRow], data: PlanData | None) -> Table:
+    table = Table(
+        "一度も返されなかった取組（第3期、上位5件に入らなかったもの）", ("取組", "取組名", "担当課")
+    )
+    if data is None:
+        table.note = "データを読み込めないため省略しました（soudan data check で確認できます）。"
+        return table
+    returned = {i for r in rows for i in r.top_ids}
+    for measure in data.plan_measures(CURRENT_PLAN):
+        if measure.id not in returned:
+            table.rows.append((measure.id, measure.title, "、".join(measure.departments)))
+    table.note = "" if table.rows else "すべての取組が一度は返されています。"
+    return table
+
+
+def _feedback(votes: list, titles: dict[str, str]) -> Table:
+    table = Table("取組ごとのフィードバック", ("取組", "取組名", "役に立った", "役に立たなかった"))
+    for measure_id, good, bad in sorted(votes, key=lambda v: (-(v[1] + v[2]), v[0])):
+        table.rows.append((measure_id, _title(titles, measure_id), good, bad))
+    table.note = "" if votes else "フィードバックはありません。"
+    return table
+
+
+def _slowest(rows: list[AnswerRow]) -> Table:
+    table = Table(
+        f"時間のかかった回答（上位{SLOWEST}件）",
+        ("日時", "応答時間(ms)", "種類", "窓口", "結果の件数"),
+    )
+    for row in sorted(rows, key=lambda r: -r.latency_ms)[:SLOWEST]:
+        table.rows.append(
+            (
+                f"{row.at:%Y-%m-%d %H:%M:%S}",
+                f"{row.latency_ms:.0f}",
+                KIND_LABELS.get(row.kind, row.kind),
+                SURFACE_LABELS.get(row.surface, row.surface),
+                row.results,
+            )
+        )
+    table.note = "" if rows else "質問の記録はありません。"
+    return table
+
+
+def _unanswered(
+    texts: list[str], text_count: int, data: PlanData | None, analyzer: object | None
+) -> Table:
+    table = Table(
+        "答えられなかった質問のことば（語彙に加える候補）", ("ことば", "質問数", "語彙", "質問の例")
+    )
+    if not text_count:
+        table.note = (
+            "質問の文面は記録されていません（LOG_QUESTION_TEXT=1 で、伏せ字にして記録します）。"
+        )
+        return table
+    if not texts:
+        table.note = "この期間に答えられなかった質問はありません。"
+        return table
+    known = _vocabulary_terms(data, analyzer)
+    counts: Counter[str] = Counter()
+    examples: dict[str, list[str]] = defaultdict(list)
+    for text in texts:
+        for word in dict.fromkeys(_words(text, analyzer)):
+            counts[word] += 1
+            if len(examples[word]) < EXAMPLES:
+                examples[word].append(_shorten(text, 40))
+    for word, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:UNANSWERED_WORDS]:
+        status = "登録済" if word in known else ("未登録" if data else "")
+        table.rows.append((word, count, status, " / ".join(examples[word])))
+    if analyzer is None:
+        table.note = "形態素解析が使えないため、2文字ずつに区切って集計しています。"
+    return table
+
+
+def _strip_placeholders(text: str) -> str:
+    for placeholder in PLACEHOLDERS:
+        text = text.replace(placeholder, " ")
+    return text
+
+
+def _words(text: str, analyzer: object | None) -> list[str]:
+    text = _strip_placeholders(text)
+    if analyzer is not None:
+        from index.text import terms
+
+        return terms(analyzer, text)
+    return _bigrams(text)
+
+
+def _bigrams(text: str) -> list[str]:
+    words: list[str] = []
+    for run in "".join(c if c.isalnum() else " " for c in text).split():
+        words.extend(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
+    return words
+
+
+def _vocabulary_terms(data: PlanData | None, analyzer: object | None) -> set[str]:
+    if data is None:
+        return set()
+    known: set[str] = set()
+    for entry in data.vocabulary:
+        for term in (*entry.terms, *entry.targets):
+            known.add(term)
+            known.update(_words(term, analyzer))
+    return known
+
+
+# --- rendering ----------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "FW" else 1 for c in text)
+
+
+def _shorten(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text
+    out, used = [], 0
+    for char in text:
+        used += _width(char)
+        if used > width - 1:
+            break
+        out.append(char)
+    return "".join(out) + "…"
+
+
+def _cell(value: object) -> str:
+    return str(value).replace("\n", " ")
+
+
+def render_table(tables: Iterable[Table]) -> str:
+    blocks = []
+    for table in tables:
+        lines = [f"■ {table.title}"]
+        if table.rows:
+            cells = [
+                [_shorten(_cell(v), TITLE_WIDTH) for v in row]
+                for row in [table.headers, *table.rows]
+            ]
+            widths = [max(_width(row[i]) for row in cells) for i in range(len(table.headers))]
+            numeric = [
+                all(isinstance(row[i], int | float) for row in table.rows)
+                for i in range(len(table.headers))
+            ]
+            for n, row in enumerate(cells):
+                lines.append(
+                    "  "
+                    + "  ".join(
+                        _pad(c, w, numeric[i])
+                        for i, (c, w) in enumerate(zip(row, widths, strict=True))
+                    ).rstrip()
+                )
+                if n == 0:
+                    lines.append("  " + "  ".join("-" * w for w in widths))
+        if table.note:
+            lines.append(f"  {table.note}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    space = " " * (width - _width(text))
+    return space + text if right else text + space
+
+
+def render_csv(tables: Sequence[Table]) -> str:
+    """One sheet: each section is its title row, a header row, the rows and a blank line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for table in tables:
+        writer.writerow([f"【{table.title}】"])
+        if table.rows:
+            writer.writerow(table.headers)
+            writer.writerows([[_cell(v) for v in row] for row in table.rows])
+        if table.note:
+            writer.writerow([table.note])
+        writer.writerow([])
+    return out.getvalue()

@@ -1,0 +1,109 @@
+"""The one object every surface talks to: current data, answer(), feedback, reload.
+
+Surfaces never touch the index or the store directly, so a reload swaps everything at
+once and a broken store never costs an answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.settings import Settings
+from index.answer import answer as answer_question
+from index.engine import Index, build
+from index.errors import DataError
+from index.load import load
+from index.model import Answer, PlanData
+from index.text import SudachiAnalyzer
+
+log = logging.getLogger(__name__)
+
+SURFACES = ("slash", "mention", "dm", "shortcut", "web", "api", "cli")
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerEvent:
+    """What the store keeps of one answered question: never the text unless allowed."""
+
+    surface: str
+    user_id: str | None
+    answer: Answer
+    latency_ms: float
+
+
+class Store(Protocol):
+    def record_answer(self, event: AnswerEvent) -> None: ...
+    def record_feedback(
+        self, measure_id: str, helpful: bool, *, surface: str, user_id: str | None
+    ) -> None: ...
+
+
+class NullStore:
+    def record_answer(self, event: AnswerEvent) -> None:
+        pass
+
+    def record_feedback(
+        self, measure_id: str, helpful: bool, *, surface: str, user_id: str | None
+    ) -> None:
+        pass
+
+
+class Service:
+    def __init__(self, settings: Settings, index: Index, store: Store | None = None):
+        self.settings = settings
+        self._index = index
+        self.store: Store = store or NullStore()
+        self._reload_lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, store: Store | None = None) -> Service:
+        """Load and check the data, build the index. Raises DataError on bad data."""
+        return cls(settings, build(load(settings.data_dir), SudachiAnalyzer()), store)
+
+    @property
+    def index(self) -> Index:
+        return self._index
+
+    @property
+    def data(self) -> PlanData:
+        return self._index.data
+
+    def answer(self, question: str, *, surface: str, user_id: str | None = None) -> Answer:
+        started = time.perf_counter()
+        result = answer_question(question, self._index)
+        latency_ms = (time.perf_counter() - started) * 1000
+        try:
+            self.store.record_answer(AnswerEvent(surface, user_id, result, latency_ms))
+        except Exception:  # the log entry is worth less than the answer
+            log.warning("usage store failed; answer sent without logging it", exc_info=True)
+        return result
+
+    def feedback(
+        self, measure_id: str, helpful: bool, *, surface: str, user_id: str | None = None
+    ) -> None:
+        try:
+            self.store.record_feedback(measure_id, helpful, surface=surface, user_id=user_id)
+        except Exception:
+            log.warning("usage store failed to record feedback", exc_info=True)
+
+    def reload(self) -> DataError | None:
+        """Reload the data files. On failure keep serving the old data and return the error."""
+        with self._reload_lock:
+            try:
+                data = load(self.settings.data_dir)
+            except DataError as error:
+                log.error(
+                    "data reload refused; still serving %s\n%s",
+                    self.data.version.label,
+                    error.report(),
+                )
+                return error
+            if data.version == self.data.version:
+                return None
+            self._index = build(data, self._index.analyzer)
+            log.info("data reloaded: %s", data.version.label)
+            return None

@@ -1,0 +1,39 @@
+"""JSON for scripts and the platform: the same answers as `soudan search --jsonl`."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, request
+from werkzeug.wrappers import Response
+
+from bot.jsonout import answer_json, measure_json
+from bot.web.query import clean_query
+from bot.web.state import web_state
+from index.errors import QuestionError
+
+api = Blueprint("api", __name__)
+
+
+@api.get("/api/search")
+def search() -> Response | tuple[Response, int]:
+    query = clean_query(request.args.get("q"))
+    try:
+        answer = web_state().service.answer(query.text, surface="api")
+    except QuestionError as problem:
+        return jsonify(error=str(problem)), 400
+    response = jsonify(answer_json(answer))
+    if query.shortened:
+        response.headers["X-Question-Shortened"] = "1"
+    return response
+
+
+@api.get("/api/measures/<measure_id>")
+def measure(measure_id: str) -> Response:
+    found = web_state().catalog().data.measure(measure_id)
+    if found is None:
+        abort(404)
+    return jsonify(measure_json(found))
+
+
+@api.get("/healthz")
+def healthz() -> Response:
+    return jsonify(status="ok", data_version=web_state().service.data.version.label)

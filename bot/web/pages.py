@@ -1,0 +1,88 @@
+"""The HTML pages. Ranking is not done here: /search shows what service.answer() returns."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from bot.web.catalog import PLANS, history_note
+from bot.web.query import SHORTENED_NOTICE, clean_query
+from bot.web.state import web_state
+from index.errors import QuestionError
+from index.model import CURRENT_PLAN, PLAN_NAMES
+
+pages = Blueprint("pages", __name__)
+
+
+@pages.get("/")
+def index() -> str:
+    catalog = web_state().catalog()
+    return render_template("index.html", plan=CURRENT_PLAN, chapters=catalog.chapters[CURRENT_PLAN])
+
+
+@pages.get("/plans/<int:plan>")
+def plan(plan: int) -> str | Response:
+    if plan == CURRENT_PLAN:
+        return redirect(url_for("pages.index"))
+    if plan not in PLANS:
+        abort(404)
+    return render_template("plan.html", plan=plan, chapters=web_state().catalog().chapters[plan])
+
+
+@pages.get("/search")
+def search() -> str:
+    query = clean_query(request.args.get("q"))
+    notices = [SHORTENED_NOTICE] if query.shortened else []
+    answer, error = None, None
+    if query.text:
+        try:
+            answer = web_state().service.answer(query.text, surface="web")
+        except QuestionError as problem:
+            error = str(problem)
+        else:
+            notices = list(dict.fromkeys([*notices, *answer.notices]))
+    return render_template("search.html", q=query.text, answer=answer, notices=notices, error=error)
+
+
+@pages.get("/measures/<measure_id>")
+def measure(measure_id: str) -> str | Response:
+    state = web_state()
+    catalog = state.catalog()
+    found = catalog.data.measure(measure_id)
+    if found is None:
+        # Caseworkers write "1-3-8" for the current plan's row; the permalink carries the plan.
+        current = catalog.data.measure(f"{CURRENT_PLAN}-{measure_id}")
+        if current is not None:
+            return redirect(url_for("pages.measure", measure_id=current.id), code=301)
+        abort(404)
+    changes = catalog.history(found)
+    return render_template(
+        "measure.html",
+        measure=found,
+        section=catalog.section_view(found),
+        departments=[(name, catalog.data.department(name)) for name in found.departments],
+        changes=changes,
+        history_note=history_note(found, changes),
+        same_department=catalog.same_department(found),
+        same_section=catalog.same_section(found),
+        plan_names=PLAN_NAMES,
+    )
+
+
+@pages.get("/departments")
+def departments() -> str:
+    return render_template("departments.html", rows=web_state().catalog().departments)
+
+
+@pages.get("/departments/<name>")
+def department(name: str) -> str:
+    catalog = web_state().catalog()
+    found = catalog.data.department(name)
+    if found is None:
+        abort(404)
+    return render_template(
+        "department.html",
+        department=found,
+        measures=catalog.department_measures(name),
+        plan_names=PLAN_NAMES,
+    )

@@ -1,0 +1,182 @@
+"""answer(question, index) -> Answer: the one entry point every surface uses."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rapidfuzz import fuzz, process
+
+from index.engine import Index, QueryTerm
+from index.model import Answer, Hit, Match, Measure, QuestionKind
+from index.question import (
+    MAX_QUESTION_CHARS,
+    clean,
+    find_department,
+    find_measure_id,
+    is_about_old_plan,
+    wants_awareness,
+)
+from index.text import content_terms, fold_kana, is_content
+
+MAX_HITS = 10
+# Weights of query terms by how they were reached: the user's own words count most.
+OWN_WEIGHT = 1.0
+VOCAB_WEIGHT = 0.6
+READING_WEIGHT = 0.8
+# Calibrated on the out-of-scope questions of the development set (see docs/search.md):
+# below this top score nothing in the plan fits well enough to show.
+ABSTAIN_SCORE = 4.0
+# Departments to contact come from hits at least this close to the best one.
+DEPARTMENT_SHARE = 0.5
+DEPARTMENT_HITS = 3
+SUGGESTION_COUNT = 5
+FALLBACK_SUGGESTIONS = ("家賃", "借金", "仕事", "ひきこもり", "ひとり親", "高齢者")
+
+
+def answer(question: str, index: Index) -> Answer:
+    q = clean(question)
+    notices = (
+        (f"質問が長いため、先頭の{MAX_QUESTION_CHARS}文字で探しました。",) if q.truncated else ()
+    )
+    if not q.text:
+        return Answer("", QuestionKind.EMPTY, (), (), True, FALLBACK_SUGGESTIONS, None, notices)
+    data = index.data
+
+    measure = find_measure_id(q.text, data)
+    if measure is not None:
+        hits = [Hit(measure, 1.0, (Match(measure.short_id, measure.short_id, "id"),))]
+        if measure.successor and (after := data.measure(measure.successor)):
+            hits.append(Hit(after, 0.9, ()))
+        return Answer(
+            q.text,
+            QuestionKind.MEASURE_ID,
+            tuple(hits),
+            measure.departments,
+            False,
+            (),
+            None,
+            notices,
+        )
+
+    query = build_query(q.text, index)
+    awareness = wants_awareness(q.text)
+
+    if is_about_old_plan(q.text):
+        old = index.search(query, plan=2, wants_awareness=awareness)
+        if old and old[0].score >= ABSTAIN_SCORE:
+            return _history_answer(q.text, index, query, old, awareness, notices)
+
+    dept = find_department(q.text, data.departments)
+    if dept is not None:
+        return _department_answer(q.text, index, query, dept.name, awareness, notices)
+
+    hits = index.search(query, plan=3, wants_awareness=awareness)[:MAX_HITS]
+    if not hits or hits[0].score < ABSTAIN_SCORE:
+        return Answer(
+            q.text,
+            QuestionKind.EVERYDAY,
+            tuple(hits[:3]),
+            (),
+            True,
+            suggest(q.text, index),
+            None,
+            notices,
+        )
+    return Answer(
+        q.text,
+        QuestionKind.EVERYDAY,
+        tuple(hits),
+        contact_departments(hits),
+        False,
+        (),
+        None,
+        notices,
+    )
+
+
+def build_query(text: str, index: Index) -> list[QueryTerm]:
+    """The user's own words, then what the vocabulary and kana readings add, weighted less."""
+    query: list[QueryTerm] = []
+    own_text = text
+    for match in index.phrases.match(text):
+        # The run is read as the phrase it spells; Sudachi's pieces of it are noise.
+        own_text = own_text.replace(match.run, " ")
+        for term in match.phrase.terms:
+            query.append(QueryTerm(term, READING_WEIGHT, match.run, "reading"))
+    for term in content_terms(index.analyzer.tokens(own_text)):
+        query.append(QueryTerm(term.term, OWN_WEIGHT * term.weight, term.term))
+    for expansion in index.vocabulary.expand(text):
+        for term in content_terms(index.analyzer.tokens(expansion.target)):
+            query.append(
+                QueryTerm(term.term, VOCAB_WEIGHT * term.weight, expansion.trigger, "vocabulary")
+            )
+    return query
+
+
+def contact_departments(hits: list[Hit] | tuple[Hit, ...]) -> tuple[str, ...]:
+    """Whom to contact: departments of the top hits, weighted by score."""
+    if not hits:
+        return ()
+    floor = hits[0].score * DEPARTMENT_SHARE
+    weight: dict[str, float] = defaultdict(float)
+    for hit in hits[:DEPARTMENT_HITS]:
+        if hit.score >= floor:
+            for position, name in enumerate(hit.measure.departments):
+                weight[name] += hit.score / (1 + position)
+    return tuple(sorted(weight, key=lambda name: -weight[name]))
+
+
+def suggest(text: str, index: Index) -> tuple[str, ...]:
+    """「もしかして」: vocabulary words that look like the question's words."""
+    words = [t.surface for t in index.analyzer.tokens(text) if is_content(t) and not t.part]
+    triggers = index.vocabulary.triggers()
+    found: dict[str, float] = {}
+    for word in words:
+        for trigger, score, _ in process.extract(
+            fold_kana(word),
+            [fold_kana(t) for t in triggers],
+            scorer=fuzz.ratio,
+            limit=3,
+            score_cutoff=60,
+        ):
+            original = triggers[[fold_kana(t) for t in triggers].index(trigger)]
+            if original != word:
+                found[original] = max(found.get(original, 0), score)
+    ranked = sorted(found, key=lambda t: -found[t])[:SUGGESTION_COUNT]
+    return tuple(ranked) or FALLBACK_SUGGESTIONS
+
+
+def _department_answer(text, index, query, name, awareness, notices) -> Answer:
+    # That department's measures, the ones the rest of the question is about first.
+    own = [m for m in index.data.plan_measures(3) if name in m.departments]
+    scored = {h.measure.id: h for h in index.search(query, plan=3, wants_awareness=awareness)}
+    ordered = sorted(
+        own, key=lambda m: (-(scored[m.id].score if m.id in scored else 0.0), _order(m))
+    )
+    hits = tuple(scored.get(m.id) or Hit(m, 0.0, ()) for m in ordered)
+    return Answer(text, QuestionKind.DEPARTMENT, hits, (name,), not hits, (), name, notices)
+
+
+def _history_answer(text, index, query, old: list[Hit], awareness, notices) -> Answer:
+    top = old[0]
+    current = index.search(query, plan=3, wants_awareness=awareness)
+    if top.measure.successor is None:
+        note = f"第２期の「{top.measure.title}」は、第３期では終了しています。"
+        return Answer(text, QuestionKind.HISTORY, (top,), (), True, (), None, (*notices, note))
+    successor = index.data.measure(top.measure.successor)
+    assert successor is not None  # the loader checks every link
+    lead = Hit(successor, top.score, top.matched)
+    rest = [h for h in current if h.measure.id != successor.id][: MAX_HITS - 2]
+    hits = (lead, top, *rest)
+    if successor.title == top.measure.title:
+        note = f"第２期の「{top.measure.title}」は、第３期でも同じ名前で続いています（{successor.short_id}）。"
+    else:
+        note = f"第２期の「{top.measure.title}」は、第３期では「{successor.title}」（{successor.short_id}）に引き継がれています。"
+    return Answer(
+        text, QuestionKind.HISTORY, hits, successor.departments, False, (), None, (*notices, note)
+    )
+
+
+def _order(m: Measure) -> tuple[int, int, int]:
+    chapter, section = map(int, m.section.split("-"))
+    return (chapter, section, m.no)

@@ -1,0 +1,421 @@
+"""load(data_dir) -> PlanData: read and check every data file, or raise one DataError.
+
+The checks are the contract with the staff who edit the files: every problem is reported
+at once, each naming file, line and column, so one round of fixes is enough.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from index.csvfile import CsvFile, read_csv, stray_whitespace
+from index.errors import DataError, Problem
+from index.model import (
+    DataVersion,
+    Department,
+    Measure,
+    PlanData,
+    Section,
+    Status,
+    VocabEntry,
+)
+from index.text import normalize
+
+MEASURES = "measures.csv"
+SECTIONS = "sections.csv"
+DEPARTMENTS = "departments.csv"
+VOCABULARY = "vocabulary.csv"
+FILES = (SECTIONS, DEPARTMENTS, MEASURES, VOCABULARY)
+
+MEASURE_COLUMNS = (
+    "id", "plan", "section", "no", "no_inferred", "title", "summary",
+    "departments", "status", "predecessor", "successor", "note",
+)  # fmt: skip
+SECTION_COLUMNS = ("plan", "section", "title")
+DEPARTMENT_COLUMNS = ("name", "kana", "bureau", "phone", "location", "url", "note")
+VOCABULARY_COLUMNS = ("kind", "terms", "targets", "note")
+
+LIST_SEPARATOR = ";"
+PLANS = (2, 3)
+VOCAB_KINDS = ("同義", "展開")
+
+_ID = re.compile(r"^([23])-([1-9])-([1-9])-([1-9][0-9]*)$")
+_SECTION = re.compile(r"^([1-9])-([1-9])$")
+_KATAKANA = re.compile(r"^[ァ-ヶー・]+$")
+_PHONE = re.compile(r"^[0-9０-９()（）\-－ ]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    data: PlanData | None
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+
+def load(data_dir: Path | str) -> PlanData:
+    """Read and check every data file. Raises DataError listing every problem."""
+    result = check(data_dir)
+    if result.data is None:
+        raise DataError(result.problems)
+    return result.data
+
+
+def check(data_dir: Path | str) -> CheckResult:
+    data_dir = Path(data_dir)
+    checker = _Checker(data_dir)
+    data = checker.run()
+    return CheckResult(data, tuple(checker.problems), tuple(checker.warnings))
+
+
+def shown_path(path: Path) -> str:
+    """The path as people see it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:
+        return str(path)
+
+
+def split_list(value: str) -> tuple[str, ...]:
+    return tuple(part for part in value.split(LIST_SEPARATOR) if part != "")
+
+
+class _Checker:
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def problem(self, file: CsvFile, line: int | None, column: str | None, message: str) -> None:
+        self.problems.append(Problem(file.shown, line, column, message))
+
+    def read(self, name: str, columns: tuple[str, ...]) -> CsvFile | None:
+        path = self.data_dir / name
+        file = read_csv(path, shown_path(path), columns, self.problems, self.warnings)
+        if file is not None:
+            for row in file.rows:
+                for column, value in row.values.items():
+                    issue = stray_whitespace(value)
+                    if issue:
+                        self.problem(file, row.line, column, issue)
+        return file
+
+    def run(self) -> PlanData | None:
+        if not self.data_dir.is_dir():
+            self.problems.append(
+                Problem(shown_path(self.data_dir), None, None, "データのフォルダがありません。")
+            )
+            return None
+        files = {
+            SECTIONS: self.read(SECTIONS, SECTION_COLUMNS),
+            DEPARTMENTS: self.read(DEPARTMENTS, DEPARTMENT_COLUMNS),
+            MEASURES: self.read(MEASURES, MEASURE_COLUMNS),
+            VOCABULARY: self.read(VOCABULARY, VOCABULARY_COLUMNS),
+        }
+        sections = self.sections(files[SECTIONS]) if files[SECTIONS] else ()
+        departments = self.departments(files[DEPARTMENTS]) if files[DEPARTMENTS] else ()
+        measures = self.measures(files[MEASURES], sections, departments) if files[MEASURES] else ()
+        vocabulary = self.vocabulary(files[VOCABULARY], measures) if files[VOCABULARY] else ()
+        if self.problems:
+            return None
+        return PlanData(
+            measures=measures,
+            departments=departments,
+            sections=sections,
+            vocabulary=vocabulary,
+            version=self.version(),
+        )
+
+    def version(self) -> DataVersion:
+        digest = hashlib.sha256()
+        newest = 0.0
+        for name in FILES:
+            path = self.data_dir / name
+            digest.update(name.encode())
+            digest.update(path.read_bytes())
+            newest = max(newest, path.stat().st_mtime)
+        date = datetime.fromtimestamp(newest, UTC).strftime("%Y-%m-%d")
+        return DataVersion(digest.hexdigest()[:10], date)
+
+    # --- sections.csv -----------------------------------------------------------------
+
+    def sections(self, file: CsvFile) -> tuple[Section, ...]:
+        out: list[Section] = []
+        seen: set[tuple[int, str]] = set()
+        for row in file.rows:
+            v = row.values
+            plan = self.plan(file, row.line, v["plan"])
+            if not _SECTION.match(v["section"]):
+                self.problem(
+                    file, row.line, "section", f"「{v['section']}」は 1-3 の形ではありません。"
+                )
+                continue
+            if not v["title"]:
+                self.problem(file, row.line, "title", "空欄です。")
+            if plan is None:
+                continue
+            if (plan, v["section"]) in seen:
+                self.problem(
+                    file, row.line, "section", f"第{plan}期の {v['section']} が重複しています。"
+                )
+            seen.add((plan, v["section"]))
+            out.append(Section(plan, v["section"], v["title"]))
+        return tuple(sorted(out, key=lambda s: (s.plan, *map(int, s.code.split("-")))))
+
+    def plan(self, file: CsvFile, line: int, value: str) -> int | None:
+        if value not in ("2", "3"):
+            self.problem(file, line, "plan", f"「{value}」は 2 か 3 ではありません。")
+            return None
+        return int(value)
+
+    # --- departments.csv ---------------------------------------------------------------
+
+    def departments(self, file: CsvFile) -> tuple[Department, ...]:
+        out: list[Department] = []
+        seen: set[str] = set()
+        for row in file.rows:
+            v = row.values
+            if not v["name"]:
+                self.problem(file, row.line, "name", "空欄です。")
+                continue
+            if v["name"] in seen:
+                self.problem(file, row.line, "name", f"「{v['name']}」が重複しています。")
+            seen.add(v["name"])
+            if not _KATAKANA.match(v["kana"]):
+                self.problem(file, row.line, "kana", "読みは全角カタカナで書いてください。")
+            if v["url"] and not re.match(r"^https?://\S+$", v["url"]):
+                self.problem(
+                    file, row.line, "url", "http:// か https:// で始まる URL を書いてください。"
+                )
+            if v["phone"] and not _PHONE.match(v["phone"]):
+                self.problem(file, row.line, "phone", "電話番号は数字とハイフンで書いてください。")
+            out.append(
+                Department(v["name"], v["kana"], v["bureau"], v["phone"], v["location"], v["url"])
+            )
+        return tuple(out)
+
+    # --- measures.csv ------------------------------------------------------------------
+
+    def measures(
+        self,
+        file: CsvFile,
+        sections: tuple[Section, ...],
+        departments: tuple[Department, ...],
+    ) -> tuple[Measure, ...]:
+        section_titles = {(s.plan, s.code): s.title for s in sections}
+        known_departments = {d.name for d in departments}
+        rows: dict[str, tuple[int, dict[str, str]]] = {}
+        numbers: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
+        for row in file.rows:
+            v = row.values
+            line = row.line
+            match = _ID.match(v["id"])
+            if not match:
+                self.problem(
+                    file,
+                    line,
+                    "id",
+                    f"「{v['id']}」は 3-1-3-8 の形（期-章-節-番号）ではありません。",
+                )
+                continue
+            if v["id"] in rows:
+                self.problem(
+                    file,
+                    line,
+                    "id",
+                    f"「{v['id']}」が重複しています（{rows[v['id']][0]}行目と同じ）。",
+                )
+                continue
+            rows[v["id"]] = (line, v)
+            plan = self.plan(file, line, v["plan"])
+            id_plan, chapter, section, no = match.groups()
+            if plan is not None and str(plan) != id_plan:
+                self.problem(file, line, "plan", f"id「{v['id']}」の期と合いません。")
+            if v["section"] != f"{chapter}-{section}":
+                self.problem(file, line, "section", f"id「{v['id']}」の章・節と合いません。")
+            elif plan is not None and (plan, v["section"]) not in section_titles:
+                self.problem(
+                    file,
+                    line,
+                    "section",
+                    f"第{plan}期の節「{v['section']}」が {SECTIONS} にありません。",
+                )
+            if v["no"] != no:
+                self.problem(file, line, "no", f"id「{v['id']}」の番号と合いません。")
+            else:
+                numbers[(int(id_plan), v["section"])].append((int(no), line))
+            if v["no_inferred"] not in ("", "1"):
+                self.problem(file, line, "no_inferred", "空欄か 1 にしてください。")
+            for column in ("title", "summary", "departments"):
+                if not v[column]:
+                    self.problem(file, line, column, "空欄です。")
+            for name in split_list(v["departments"]):
+                if name not in known_departments:
+                    self.problem(file, line, "departments", f"未登録の担当課「{name}」")
+            if (
+                v["departments"]
+                and len(split_list(v["departments"])) != v["departments"].count(LIST_SEPARATOR) + 1
+            ):
+                self.problem(file, line, "departments", "区切りの「;」の前後が空です。")
+        self.numbering(file, numbers)
+        self.history(file, rows)
+        if self.problems:
+            return ()
+        measures = [
+            Measure(
+                id=v["id"],
+                plan=int(v["plan"]),
+                section=v["section"],
+                section_title=section_titles[(int(v["plan"]), v["section"])],
+                no=int(v["no"]),
+                no_inferred=v["no_inferred"] == "1",
+                title=v["title"],
+                summary=v["summary"],
+                departments=split_list(v["departments"]),
+                status=Status(v["status"]),
+                predecessor=v["predecessor"] or None,
+                successor=v["successor"] or None,
+                note=v["note"],
+            )
+            for _, v in rows.values()
+        ]
+        return tuple(sorted(measures, key=_measure_order))
+
+    def numbering(self, file: CsvFile, numbers: dict[tuple[int, str], list[tuple[int, int]]]):
+        for (plan, section), found in sorted(numbers.items()):
+            present = {no for no, _ in found}
+            missing = sorted(set(range(1, max(present) + 1)) - present)
+            if missing:
+                last_line = max(line for _, line in found)
+                listed = "、".join(map(str, missing))
+                self.problem(
+                    file,
+                    last_line,
+                    "no",
+                    f"第{plan}期 {section} の番号が抜けています（No.{listed}）。",
+                )
+
+    def history(self, file: CsvFile, rows: dict[str, tuple[int, dict[str, str]]]) -> None:
+        for measure_id, (line, v) in rows.items():
+            plan = v["plan"]
+            status = v["status"]
+            allowed = ("新規", "継続") if plan == "3" else ("継続", "移転", "終了")
+            if status not in allowed:
+                self.problem(
+                    file,
+                    line,
+                    "status",
+                    f"第{plan}期の行は「{'・'.join(allowed)}」のどれかです（「{status}」）。",
+                )
+            own, other = (
+                ("predecessor", "successor") if plan == "3" else ("successor", "predecessor")
+            )
+            if v[other]:
+                self.problem(file, line, other, f"第{plan}期の行では空欄にしてください。")
+            link = v[own]
+            if plan == "3" and status in allowed and (status == "継続") != bool(link):
+                self.problem(
+                    file, line, "status", "継続なら predecessor が必要で、新規なら空欄です。"
+                )
+            if plan == "2" and status in allowed and (status != "終了") != bool(link):
+                self.problem(
+                    file, line, "status", "継続・移転なら successor が必要で、終了なら空欄です。"
+                )
+            if not link:
+                continue
+            target = rows.get(link)
+            if target is None:
+                self.problem(file, line, own, f"「{link}」という id の行がありません。")
+                continue
+            target_line, tv = target
+            if tv["plan"] == plan:
+                self.problem(file, line, own, f"「{link}」は別の期の行を指してください。")
+            elif tv[other] != measure_id:
+                self.problem(
+                    file,
+                    line,
+                    own,
+                    f"「{link}」（{target_line}行目）の {other} が「{measure_id}」を指していません。",
+                )
+            if plan == "2" and status == "移転" and tv["section"] == v["section"]:
+                self.problem(file, line, "status", "移転なのに移転先が同じ節です。")
+
+    # --- vocabulary.csv ---------------------------------------------------------------
+
+    def vocabulary(self, file: CsvFile, measures: tuple[Measure, ...]) -> tuple[VocabEntry, ...]:
+        plan_text = normalize(
+            " ".join(f"{m.title} {m.summary} {' '.join(m.departments)}" for m in measures)
+        )
+        out: list[VocabEntry] = []
+        seen: dict[tuple[str, str], int] = {}
+        for row in file.rows:
+            v = row.values
+            kind = v["kind"]
+            if kind not in VOCAB_KINDS:
+                self.problem(
+                    file, row.line, "kind", f"「{kind}」ではなく「同義」か「展開」にしてください。"
+                )
+                continue
+            terms = split_list(v["terms"])
+            targets = split_list(v["targets"])
+            if not terms:
+                self.problem(file, row.line, "terms", "空欄です。")
+                continue
+            if kind == "同義" and len(terms) < 2:
+                self.problem(
+                    file, row.line, "terms", "同義には「;」で区切って二つ以上の語を書いてください。"
+                )
+            if kind == "同義" and targets:
+                self.problem(
+                    file,
+                    row.line,
+                    "targets",
+                    "同義の行では空欄にしてください（terms に並べます）。",
+                )
+            if kind == "展開" and not targets:
+                self.problem(file, row.line, "targets", "展開の行には検索に加える語が必要です。")
+            for column, words in (("terms", terms), ("targets", targets)):
+                for word in words:
+                    if word != word.strip() or not word.strip():
+                        self.problem(
+                            file, row.line, column, f"語「{word}」の前後に空白があります。"
+                        )
+                    elif len(normalize(word)) < 2 and not word.isascii():
+                        self.problem(
+                            file,
+                            row.line,
+                            column,
+                            f"一文字の語「{word}」は使えません（他の語の中で一致してしまいます）。",
+                        )
+            for term in terms:
+                key = (kind, normalize(term))
+                if kind == "同義" and key in seen:
+                    self.problem(
+                        file, row.line, "terms", f"「{term}」は {seen[key]}行目の同義にもあります。"
+                    )
+                seen.setdefault(key, row.line)
+            if measures:
+                for target in targets if kind == "展開" else terms:
+                    if normalize(target) not in plan_text:
+                        self.warnings.append(
+                            Problem(
+                                file.shown,
+                                row.line,
+                                "targets" if kind == "展開" else "terms",
+                                f"「{target}」は計画の本文にありません（検索には効きません）。",
+                            )
+                        )
+            out.append(VocabEntry(row.line, kind, terms, targets, v["note"]))
+        # A synonym group where no word is in the plan only helps if some 展開 leads into it;
+        # that is a warning above, not an error.
+        return tuple(out)
+
+
+def _measure_order(m: Measure) -> tuple[int, int, int, int]:
+    chapter, section = map(int, m.section.split("-"))
+    return (m.plan, chapter, section, m.no)

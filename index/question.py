@@ -1,0 +1,92 @@
+"""Reading a question: cleaning, and telling what kind of question it is."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from index.model import Department, Measure, PlanData
+from index.text import normalize
+
+MAX_QUESTION_CHARS = 2000
+
+# Slack markup that may arrive inside a question: mentions, channel links, <!channel>,
+# links with labels. None of it is a topic; a link keeps its label.
+_SLACK_LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>")
+_SLACK_MARKUP = re.compile(r"<[!@#][^>]*>|<(?:https?|mailto):[^>]*>")
+_URL = re.compile(r"https?://\S+")
+
+_MEASURE_ID = re.compile(r"(?<![\d-])(?:([23])-)?([1-9])-([1-9])-(\d{1,2})(?![\d-])")
+_SECTION_STYLE = re.compile(r"(?<![\d-])([1-9])-\(([1-9])\)\s*(?:no\.?|の)?\s*(\d{1,2})(?!\d)")
+
+# Words that put a question about the old plan: the 2nd plan by name, or asking what
+# became of something.
+_OLD_PLAN = re.compile(
+    r"第?[2２二]期|前の(?:計画|プラン)|前回の(?:計画|プラン)|旧(?:計画|プラン)|以前の(?:計画|プラン)"
+)
+_FATE = re.compile(
+    r"(?:無く|なく|亡く)なっ|どうなった|どうなっ|名前(?:が)?変わ|見当たらな|廃止|終わっ|終了|移っ"
+)
+
+DEPARTMENT_CUTOFF = 90.0
+DEPARTMENT_MIN_LENGTH = 5  # shorter names (保護課) must be written exactly
+
+
+@dataclass(frozen=True, slots=True)
+class CleanQuestion:
+    text: str  # normalized, markup removed, capped
+    truncated: bool
+
+
+def clean(raw: str) -> CleanQuestion:
+    text = _SLACK_LINK.sub(r" \1 ", raw)
+    text = _SLACK_MARKUP.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = normalize(text)
+    truncated = len(text) > MAX_QUESTION_CHARS
+    return CleanQuestion(text[:MAX_QUESTION_CHARS], truncated)
+
+
+def find_measure_id(text: str, data: PlanData) -> Measure | None:
+    """A measure id written in the question: 3-1-3-8, 1-3-8 (3rd plan), 1-(3)-8."""
+    for match in _MEASURE_ID.finditer(text):
+        plan, chapter, section, no = match.groups()
+        found = data.measure(f"{plan or 3}-{chapter}-{section}-{int(no)}")
+        if found:
+            return found
+    for match in _SECTION_STYLE.finditer(text):
+        chapter, section, no = match.groups()
+        found = data.measure(f"3-{chapter}-{section}-{int(no)}")
+        if found:
+            return found
+    return None
+
+
+def find_department(text: str, departments: tuple[Department, ...]) -> Department | None:
+    """The department a question names, exactly or nearly (住宅政策の課, 地域包括ケア推進).
+
+    Longest names first, so 西部児童相談所 is not read as a shorter name inside it.
+    """
+    ordered = sorted(departments, key=lambda d: -len(d.name))
+    for dept in ordered:
+        if normalize(dept.name) in text:
+            return dept
+    best: tuple[float, Department] | None = None
+    for dept in ordered:
+        name = normalize(dept.name)
+        if len(name) < DEPARTMENT_MIN_LENGTH:
+            continue
+        score = fuzz.partial_ratio(name, text, score_cutoff=DEPARTMENT_CUTOFF)
+        if score and (best is None or score > best[0]):
+            best = (score, dept)
+    return best[1] if best else None
+
+
+def is_about_old_plan(text: str) -> bool:
+    return bool(_OLD_PLAN.search(text) or _FATE.search(text))
+
+
+def wants_awareness(text: str) -> bool:
+    return any(word in text for word in ("周知", "啓発", "広報", "知らせ", "知ってもら"))

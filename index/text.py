@@ -1,0 +1,196 @@
+"""The Japanese text pipeline: normalization, Sudachi analysis, terms and readings.
+
+Every string that is indexed or searched goes through the same steps, so a question and
+the plan meet on the same terms:
+
+1. ``normalize``: NFKC (full-width ＳＮＳ -> SNS, half-width ｶﾅ -> カナ), lower case,
+   control characters dropped, whitespace collapsed.
+2. Sudachi, split mode C (the longest dictionary units, e.g. 支援制度), plus the mode A
+   parts of each unit (支援, 制度), as Elasticsearch's Sudachi "search mode" does: a long
+   compound in the plan then still matches a question that uses one of its parts.
+3. Sudachi's normalized form (引きこもり -> 引き籠もり, 子供/こども, 障がい -> 障害), so
+   spelling variants meet without a synonym list.
+4. Content words only: nouns, verbs, adjectives, and no stop words, so particles and
+   "する/ある" never make a measure look relevant.
+
+Readings (katakana) are kept for each unit so a question typed in kana can be matched to
+kanji in the plan (see ``index.fuzzy``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+# Sudachi refuses input over ~49 KB; questions are cut long before that (MAX_QUESTION_CHARS),
+# and longer data texts are fed in chunks of this many characters.
+_CHUNK_CHARS = 4000
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SPACES = re.compile(r"\s+")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
+# Non-independent nouns and generic verbs carry no topic ("こと", "ため", "する").
+STOP_WORDS = frozenset(
+    """
+    する 為る ある 有る 在る いる 居る なる 成る できる 出来る れる られる せる させる
+    こと 事 もの 物 ため 為 よう 様 等 など ほか 他 方 とき 時 ところ 所 中 上 下 前 後
+    これ それ あれ どれ ここ そこ どこ 何 なに なん 誰 どう 如何 いつ どの その この あの
+    思う 言う 云う 行う 行なう いう 聞く 知る 分かる 分る 教える 欲しい ほしい 良い 好い いい
+    くる 来る いく 行く 見る 図る 持つ 使う 使える 出る 入る 取る 受ける 呉れる くれる 貰う もらう
+    ちゃう しまう 仕舞う みたい 感じ 方々 的 場合 全部 一通り 色々 いろいろ ちょっと すごい 凄い
+    知りたい 教える 人 方 さん 様 本人 自分 千葉 千葉市 市 今日 最近
+    """.split()
+)
+# Single characters are noise in both directions except these meaningful ones.
+SINGLE_CHAR_KEEP = frozenset("金家税親子母父妻夫酒薬死病職寮")
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, no control or format characters, single spaces."""
+    text = _SURROGATES.sub("", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub(" ", text)
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+_HIRA_TO_KATA = {code: code + 0x60 for code in range(ord("ぁ"), ord("ゖ") + 1)}
+
+
+def to_katakana(text: str) -> str:
+    return text.translate(_HIRA_TO_KATA)
+
+
+def fold_kana(text: str) -> str:
+    """Katakana -> hiragana, for substring matching that ignores the script."""
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    surface: str
+    term: str  # normalized form: the unit of matching
+    reading: str  # katakana
+    pos: str
+    part: bool = False  # a mode A part of a longer mode C unit
+
+
+class Analyzer(Protocol):
+    """What search needs from a tokenizer; tests pass a tiny fake instead of Sudachi."""
+
+    def tokens(self, text: str) -> list[Token]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    term: str
+    weight: float  # 1.0 for a unit or a compound, PART_WEIGHT for a mode A part
+    surface: str
+
+
+# A mode A part of a longer unit is weaker evidence than the unit itself.
+PART_WEIGHT = 0.5
+_COMPOUND_POS = frozenset({"名詞", "接頭辞", "接尾辞"})
+
+
+def content_terms(tokens: list[Token]) -> list[Term]:
+    """Units and parts that carry content, plus compounds of adjacent nouns.
+
+    Sudachi leaves words it does not know as runs of short nouns (農福連携 -> 農/福/連携);
+    the joined run is kept as one more term so the name still matches as a whole.
+    """
+    out: list[Term] = []
+    run: list[Token] = []
+
+    def close_run() -> None:
+        if len(run) > 1 and any(t.pos == "名詞" for t in run):
+            out.append(Term("".join(t.term for t in run), 1.0, "".join(t.surface for t in run)))
+        run.clear()
+
+    for token in tokens:
+        if token.part:
+            if is_content(token):
+                out.append(Term(token.term, PART_WEIGHT, token.surface))
+            continue
+        if token.pos in _COMPOUND_POS and token.term not in STOP_WORDS and not token.term.isdigit():
+            run.append(token)
+        else:
+            close_run()
+        if is_content(token):
+            out.append(Term(token.term, 1.0, token.surface))
+    close_run()
+    return out
+
+
+def terms(analyzer: Analyzer, text: str) -> list[str]:
+    """Content terms of ``text``: mode C units, their mode A parts, noun compounds."""
+    return [t.term for t in content_terms(analyzer.tokens(text))]
+
+
+def is_content(token: Token) -> bool:
+    if token.pos not in CONTENT_POS or token.term in STOP_WORDS or token.surface in STOP_WORDS:
+        return False
+    if len(token.term) == 1 and token.term not in SINGLE_CHAR_KEEP:
+        return False
+    # Numbers alone ("3", "20") say nothing about a situation; "8050" is in the vocabulary.
+    return not token.term.isdigit()
+
+
+class SudachiAnalyzer:
+    """Sudachi with the core dictionary, one tokenizer per thread.
+
+    A Sudachi tokenizer is not thread-safe and Bolt runs listeners in a thread pool, so
+    each thread gets its own (they share the loaded dictionary).
+    """
+
+    def __init__(self) -> None:
+        from sudachipy import Dictionary, SplitMode
+
+        self._mode_c = SplitMode.C
+        self._mode_a = SplitMode.A
+        self._dictionary = Dictionary(dict="core")
+        self._local = threading.local()
+
+    def _tokenizer(self):
+        tokenizer = getattr(self._local, "tokenizer", None)
+        if tokenizer is None:
+            tokenizer = self._dictionary.create(mode=self._mode_c)
+            self._local.tokenizer = tokenizer
+        return tokenizer
+
+    def tokens(self, text: str) -> list[Token]:
+        tokenizer = self._tokenizer()
+        out: list[Token] = []
+        for chunk in _chunks(normalize(text)):
+            for m in tokenizer.tokenize(chunk):
+                pos = m.part_of_speech()[0]
+                out.append(Token(m.surface(), m.normalized_form(), m.reading_form(), pos))
+                parts = m.split(self._mode_a)
+                if len(parts) > 1:
+                    for p in parts:
+                        out.append(
+                            Token(
+                                p.surface(),
+                                p.normalized_form(),
+                                p.reading_form(),
+                                p.part_of_speech()[0],
+                                part=True,
+                            )
+                        )
+        return out
+
+
+def _chunks(text: str) -> Iterator[str]:
+    # Cut at sentence ends where possible so a unit is never split in two.
+    while len(text) > _CHUNK_CHARS:
+        cut = max(text.rfind("。", 0, _CHUNK_CHARS), text.rfind(" ", 0, _CHUNK_CHARS))
+        cut = cut + 1 if cut > 0 else _CHUNK_CHARS
+        yield text[:cut]
+        text = text[cut:]
+    if text:
+        yield text
