@@ -23,13 +23,18 @@ MAX_HITS = 10
 OWN_WEIGHT = 1.0
 VOCAB_WEIGHT = 0.6
 READING_WEIGHT = 0.8
-# Calibrated on the out-of-scope questions of the development set (see docs/search.md):
-# below this top score nothing in the plan fits well enough to show.
-ABSTAIN_SCORE = 4.0
 # Departments to contact come from hits at least this close to the best one.
 DEPARTMENT_SHARE = 0.5
 DEPARTMENT_HITS = 3
 SUGGESTION_COUNT = 5
+# Words about the act of asking, not about a need: a question that meets the plan only on
+# these (申請, 窓口, 手続き) is not about anything the plan covers.
+GENERIC_TERMS = frozenset(
+    """
+    申請 申し込み 申込 申し込む 手続き 手続 窓口 相談 支援 担当 案内 制度 利用 実施 情報
+    方法 期限 登録 システム 仕組み 取組 取り組み 計画 関係 場所 連絡 確認 対応 提出 書類
+    """.split()
+)
 FALLBACK_SUGGESTIONS = ("家賃", "借金", "仕事", "ひきこもり", "ひとり親", "高齢者")
 
 
@@ -63,7 +68,7 @@ def answer(question: str, index: Index) -> Answer:
 
     if is_about_old_plan(q.text):
         old = index.search(query, plan=2, wants_awareness=awareness)
-        if old and old[0].score >= ABSTAIN_SCORE:
+        if old and old[0].score >= index.abstain_score:
             return _history_answer(q.text, index, query, old, awareness, notices)
 
     dept = find_department(q.text, data.departments)
@@ -71,7 +76,7 @@ def answer(question: str, index: Index) -> Answer:
         return _department_answer(q.text, index, query, dept.name, awareness, notices)
 
     hits = index.search(query, plan=3, wants_awareness=awareness)[:MAX_HITS]
-    if not hits or hits[0].score < ABSTAIN_SCORE:
+    if not hits or hits[0].score < index.abstain_score or not _has_topic(hits[0]):
         return Answer(
             q.text,
             QuestionKind.EVERYDAY,
@@ -111,6 +116,10 @@ def build_query(text: str, index: Index) -> list[QueryTerm]:
                 QueryTerm(term.term, VOCAB_WEIGHT * term.weight, expansion.trigger, "vocabulary")
             )
     return query
+
+
+def _has_topic(hit: Hit) -> bool:
+    return any(m.term not in GENERIC_TERMS for m in hit.matched)
 
 
 def contact_departments(hits: list[Hit] | tuple[Hit, ...]) -> tuple[str, ...]:

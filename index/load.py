@@ -345,6 +345,25 @@ class _Checker:
             if plan == "2" and status == "移転" and tv["section"] == v["section"]:
                 self.problem(file, line, "status", "移転なのに移転先が同じ節です。")
 
+    def unused_words(self, file, line, kind, terms, targets, plan_text) -> None:
+        """Warn about words that cannot help search: a 展開 target the plan never uses, or a
+        同義 group none of whose words is in the plan."""
+        if kind == "展開":
+            missing = _unused(targets, plan_text)
+            column = "targets"
+        else:
+            missing = terms if len(_unused(terms, plan_text)) == len(terms) else []
+            column = "terms"
+        for word in missing:
+            self.warnings.append(
+                Problem(
+                    file.shown,
+                    line,
+                    column,
+                    f"「{word}」は計画の本文にありません（検索には効きません）。",
+                )
+            )
+
     # --- vocabulary.csv ---------------------------------------------------------------
 
     def vocabulary(self, file: CsvFile, measures: tuple[Measure, ...]) -> tuple[VocabEntry, ...]:
@@ -400,20 +419,15 @@ class _Checker:
                     )
                 seen.setdefault(key, row.line)
             if measures:
-                for target in targets if kind == "展開" else terms:
-                    if normalize(target) not in plan_text:
-                        self.warnings.append(
-                            Problem(
-                                file.shown,
-                                row.line,
-                                "targets" if kind == "展開" else "terms",
-                                f"「{target}」は計画の本文にありません（検索には効きません）。",
-                            )
-                        )
+                self.unused_words(file, row.line, kind, terms, targets, plan_text)
             out.append(VocabEntry(row.line, kind, terms, targets, v["note"]))
         # A synonym group where no word is in the plan only helps if some 展開 leads into it;
         # that is a warning above, not an error.
         return tuple(out)
+
+
+def _unused(words, plan_text: str) -> list[str]:
+    return [w for w in words if normalize(w) not in plan_text]
 
 
 def _measure_order(m: Measure) -> tuple[int, int, int, int]:

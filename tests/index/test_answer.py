@@ -1,0 +1,83 @@
+"""answer() on the real plan: kinds of question, abstaining, explanations."""
+
+import pytest
+
+from index.answer import answer
+from index.model import QuestionKind
+
+
+def ids(result) -> list[str]:
+    return [h.measure.id for h in result.hits]
+
+
+def test_everyday_question_finds_the_measure_and_says_why(index):
+    result = answer("じゅうきょかくほきゅうふきん", index)
+    assert not result.abstained and result.kind is QuestionKind.EVERYDAY
+    top = result.hits[0]
+    assert "住居確保給付金" in top.measure.title
+    assert any(m.via == "reading" for m in top.matched)
+    assert result.departments and result.departments[0] in top.measure.departments
+
+
+def test_vocabulary_bridges_everyday_words(index):
+    result = answer("借金で首が回らない相談者", index)
+    assert "多重債務" in result.hits[0].measure.title
+    assert any(m.via == "vocabulary" for m in result.hits[0].matched)
+    assert "→多重" in result.hits[0].why or "→債務" in result.hits[0].why
+
+
+@pytest.mark.parametrize("question", ["粗大ごみの申し込み", "今日の天気は？", "公用車の駐車場の申請"])
+def test_questions_outside_the_plan_abstain_with_suggestions(index, question):
+    result = answer(question, index)
+    assert result.abstained and result.suggestions
+    assert result.departments == ()
+
+
+@pytest.mark.parametrize("question", ["1-3-8", "3-1-3-8", "取組 1-(3) 8 について"])
+def test_measure_id(index, question):
+    result = answer(question, index)
+    assert result.kind is QuestionKind.MEASURE_ID
+    assert result.hits[0].measure.id == "3-1-3-8"
+
+
+def test_old_plan_id_shows_its_successor(index, plan_data):
+    old = plan_data.measure("2-1-1-2")
+    result = answer("2-1-1-2", index)
+    assert ids(result)[:2] == ["2-1-1-2", old.successor]
+
+
+def test_department_question_lists_that_departments_measures(index, plan_data):
+    result = answer("住宅政策課は何を担当？", index)
+    assert result.kind is QuestionKind.DEPARTMENT and result.department == "住宅政策課"
+    expected = {m.id for m in plan_data.plan_measures(3) if "住宅政策課" in m.departments}
+    assert set(ids(result)) == expected
+
+
+def test_department_names_match_loosely(index):
+    result = answer("地域包括ケア推進の課がやっている取組", index)
+    assert result.department == "地域包括ケア推進課"
+
+
+def test_history_question_gives_fate_and_successor(index, plan_data):
+    result = answer("第2期の就職氷河期世代への支援はどうなった？", index)
+    assert result.kind is QuestionKind.HISTORY
+    old = plan_data.measure("2-1-1-2")
+    assert ids(result)[:2] == [old.successor, old.id]
+    assert any("引き継がれています" in n for n in result.notices)
+
+
+def test_ended_measure_says_so_and_abstains(index):
+    result = answer("前の計画のＳＮＳ相談はどうなった？", index)
+    assert result.kind is QuestionKind.HISTORY and result.abstained
+    assert result.hits[0].measure.id == "2-1-2-4"
+    assert any("終了しています" in n for n in result.notices)
+
+
+def test_slack_markup_and_hostile_input(index):
+    result = answer("<!channel> <@U123> 家賃を滞納している <https://evil.example|こちら>", index)
+    assert not result.abstained
+    assert "channel" not in result.question and "evil" not in result.question
+    assert answer("", index).kind is QuestionKind.EMPTY
+    assert answer("😀😀😀", index).abstained
+    long = answer("家賃" * 60_000, index)
+    assert long.notices and "先頭" in long.notices[0]

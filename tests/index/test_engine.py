@@ -1,0 +1,83 @@
+"""Ranking logic on a tiny hand-made plan, with a whitespace tokenizer instead of Sudachi."""
+
+from index.answer import answer, build_query
+from index.bm25 import field_tf, idf, saturate
+from index.engine import QueryTerm, build
+from index.model import DataVersion, Department, Measure, PlanData, Section, Status, VocabEntry
+
+
+def _measure(no: int, title: str, summary: str, dept: str = "保護課") -> Measure:
+    return Measure(
+        id=f"3-1-1-{no}", plan=3, section="1-1", section_title="予防", no=no, no_inferred=False,
+        title=title, summary=summary, departments=(dept,), status=Status.NEW,
+        predecessor=None, successor=None,
+    )  # fmt: skip
+
+
+def _plan(*measures: Measure, vocabulary: tuple[VocabEntry, ...] = ()) -> PlanData:
+    depts = tuple(Department(n, "カ") for n in {d for m in measures for d in m.departments})
+    return PlanData(
+        measures=measures,
+        departments=depts,
+        sections=(Section(3, "1-1", "予防"),),
+        vocabulary=vocabulary,
+        version=DataVersion("test", "2026-01-01"),
+    )
+
+
+def test_bm25_pieces_behave():
+    assert idf(1, 100) > idf(50, 100) > 0
+    assert field_tf(1, 10, 5) < field_tf(1, 5, 5)
+    assert saturate(100) < 2.2 and saturate(1) < saturate(2)
+
+
+def test_title_outweighs_summary(space_analyzer):
+    plan = _plan(
+        _measure(1, "家計 相談", "暮らし 支援"),
+        _measure(2, "暮らし 支援", "家計 相談 ほか"),
+    )
+    hits = build(plan, space_analyzer).search([QueryTerm("家計", 1.0, "家計")])
+    assert [h.measure.id for h in hits] == ["3-1-1-1", "3-1-1-2"]
+
+
+def test_vocabulary_terms_weigh_less_than_own_words(space_analyzer):
+    plan = _plan(
+        _measure(1, "多重債務 相談", "弁護士"),
+        _measure(2, "滞納 相談", "税"),
+        vocabulary=(VocabEntry(2, "展開", ("借金",), ("多重債務",)),),
+    )
+    index = build(plan, space_analyzer)
+    query = build_query("借金 滞納", index)
+    assert any(q.term == "多重債務" and q.via == "vocabulary" and q.source == "借金" for q in query)
+    hits = index.search(query)
+    assert hits[0].measure.id == "3-1-1-2"  # own word 滞納 beats 借金→多重債務
+    assert hits[1].matched[0].label == "借金→多重債務"
+
+
+def test_awareness_measures_do_not_crowd_out_specific_ones(space_analyzer):
+    plan = _plan(
+        _measure(1, "窓口 周知", "家賃 滞納"),
+        _measure(2, "住居 支援", "家賃 滞納"),
+    )
+    index = build(plan, space_analyzer)
+    query = [QueryTerm("家賃", 1.0, "家賃"), QueryTerm("滞納", 1.0, "滞納")]
+    # Equal scores otherwise (ties go to the lower id), so the order shows the penalty.
+    assert index.search(query)[0].measure.id == "3-1-1-2"
+    assert index.search(query, wants_awareness=True)[0].measure.id == "3-1-1-1"
+
+
+def test_answer_abstains_when_nothing_fits(space_analyzer):
+    index = build(_plan(_measure(1, "家計 相談", "暮らし")), space_analyzer, abstain_score=0.1)
+    result = answer("天気 予報", index)
+    assert result.abstained and result.suggestions
+    assert not answer("家計 相談 家計", index).abstained
+
+
+def test_departments_are_aggregated_over_top_hits(space_analyzer):
+    plan = _plan(
+        _measure(1, "家計 相談", "家計", "保護課"),
+        _measure(2, "家計 改善", "家計", "保護課"),
+        _measure(3, "家計 教室", "講座", "消費生活センター"),
+    )
+    result = answer("家計 家計 相談", build(plan, space_analyzer, abstain_score=0.1))
+    assert result.departments[0] == "保護課"

@@ -1,0 +1,134 @@
+from pathlib import Path
+
+import pytest
+
+from index.errors import DataError
+from index.load import check, load
+from index.model import PlanData, Status
+
+SECTION_COUNTS_3 = {
+    "1-1": 10, "1-2": 9, "1-3": 20, "1-4": 14, "2-1": 6, "2-2": 3, "2-3": 6,
+    "3-1": 12, "3-2": 5, "3-3": 7, "3-4": 5,
+}  # fmt: skip
+
+
+def test_real_data_loads_with_both_plans(plan_data: PlanData):
+    assert len(plan_data.plan_measures(3)) == 97
+    assert len(plan_data.plan_measures(2)) == 54
+    counts: dict[str, int] = {}
+    for m in plan_data.plan_measures(3):
+        counts[m.section] = counts.get(m.section, 0) + 1
+    assert counts == SECTION_COUNTS_3
+
+
+def test_records_are_typed_and_linked(plan_data: PlanData):
+    m = plan_data.measure("3-1-3-8")
+    assert m is not None and m.short_id == "1-3-8" and m.plan == 3
+    assert isinstance(m.departments, tuple)
+    for measure in plan_data.measures:
+        if measure.predecessor:
+            assert plan_data.measure(measure.predecessor).successor == measure.id
+    assert plan_data.measure("2-1-2-4").status is Status.ENDED
+    with pytest.raises(AttributeError):
+        m.title = "x"  # type: ignore[misc]
+
+
+def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def _messages(data_dir: Path) -> list[str]:
+    with pytest.raises(DataError) as caught:
+        load(data_dir)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_unknown_department_is_named_with_file_line_and_column(data_copy: Path):
+    measures = data_copy / "measures.csv"
+    line = _line_of(measures, "3-1-3-8,")
+    text = measures.read_text(encoding="utf-8").splitlines()
+    dept = text[line - 1].split(",")[7]
+    _edit(measures, text[line - 1], text[line - 1].replace(dept, "保護科", 1))
+    messages = _messages(data_copy)
+    assert any(
+        m.endswith(f"measures.csv:{line}: departments: 未登録の担当課「保護科」") for m in messages
+    ), messages
+
+
+def test_every_problem_is_reported_at_once(data_copy: Path):
+    measures = data_copy / "measures.csv"
+    _edit(measures, "3-1-3-8,3,1-3,8,", "3-1-3-7,3,1-3,7,")  # duplicate id and a gap
+    _edit(data_copy / "departments.csv", "name,kana", "name,kana_typo")
+    messages = _messages(data_copy)
+    assert any("「3-1-3-7」が重複しています" in m for m in messages)
+    assert any("必須の列「kana」がありません" in m for m in messages)
+
+
+def test_shift_jis_file_is_refused_with_its_place(data_copy: Path):
+    path = data_copy / "departments.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp932"))
+    messages = _messages(data_copy)
+    assert any("departments.csv:2:" in m and "Shift_JIS" in m for m in messages), messages
+
+
+def test_bom_is_accepted_with_a_warning(data_copy: Path):
+    path = data_copy / "sections.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    result = check(data_copy)
+    assert result.data is not None
+    assert any("BOM" in str(w) for w in result.warnings)
+
+
+def test_truncated_row_and_unclosed_quote(data_copy: Path):
+    path = data_copy / "measures.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[10] = lines[10][: len(lines[10]) // 3]
+    lines.append('3-9-9-1,3,9-9,1,,"unclosed')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    messages = _messages(data_copy)
+    assert any(":11:" in m and "列の数が合いません" in m for m in messages), messages
+    assert any("引用符" in m for m in messages), messages
+
+
+def test_stray_whitespace_and_numbering_gap(data_copy: Path):
+    path = data_copy / "measures.csv"
+    line = _line_of(path, "3-3-4-5,")
+    _edit(path, "3-3-4-5,3,3-4,5,", "3-3-4-6,3,3-4,6,")
+    _edit(data_copy / "sections.csv", "3,1-1,", "3, 1-1,")
+    messages = _messages(data_copy)
+    assert any(f"measures.csv:{line}: no: 第3期 3-4 の番号が抜けています（No.5）" in m for m in messages)
+    assert any("sections.csv" in m and "前後に余分な空白" in m for m in messages), messages
+
+
+def test_history_links_must_resolve_both_ways(data_copy: Path):
+    path = data_copy / "measures.csv"
+    line = _line_of(path, "2-1-1-1,")
+    text = path.read_text(encoding="utf-8").splitlines()[line - 1]
+    _edit(path, text, text.replace("3-1-1-1", "3-1-1-2"))
+    messages = _messages(data_copy)
+    assert any(f"measures.csv:{line}: successor:" in m for m in messages), messages
+
+
+def test_missing_file_and_folder(tmp_path: Path, data_copy: Path):
+    (data_copy / "vocabulary.csv").unlink()
+    assert any("vocabulary.csv: ファイルがありません" in m for m in _messages(data_copy))
+    assert any("データのフォルダがありません" in m for m in _messages(tmp_path / "nowhere"))
+
+
+def test_vocabulary_is_validated(data_copy: Path):
+    path = data_copy / "vocabulary.csv"
+    with path.open("a", encoding="utf-8") as out:
+        out.write("類義,借金;ローン,,\n展開,家,,\n")
+    messages = _messages(data_copy)
+    assert any("「同義」か「展開」" in m for m in messages)
+    assert any("一文字の語「家」" in m for m in messages)
+    assert any("検索に加える語が必要です" in m for m in messages)
