@@ -22,6 +22,11 @@ MAX_HITS = 10
 # Weights of query terms by how they were reached: the user's own words count most.
 OWN_WEIGHT = 1.0
 VOCAB_WEIGHT = 0.6
+# When the user's word itself never occurs in the plan (パチンコ), its vocabulary targets
+# are the only way to what they mean: they count almost as much as the word would.
+TRANSLATION_WEIGHT = 0.85
+# Words about asking rather than about a need weigh half.
+GENERIC_WEIGHT = 0.5
 READING_WEIGHT = 0.8
 # Departments to contact come from hits at least this close to the best one.
 DEPARTMENT_SHARE = 0.5
@@ -31,7 +36,7 @@ SUGGESTION_COUNT = 5
 # these (申請, 窓口, 手続き) is not about anything the plan covers.
 GENERIC_TERMS = frozenset(
     """
-    申請 申し込み 申込 申し込む 手続き 手続 窓口 相談 支援 担当 案内 制度 利用 実施 情報
+    申請 申し込み 申込 申し込む 手続き 手続 窓口 相談 支援 担当 案内 制度 利用 実施 情報 専門
     方法 期限 登録 システム 仕組み 取組 取り組み 計画 関係 場所 連絡 確認 対応 提出 書類
     """.split()
 )
@@ -108,12 +113,18 @@ def build_query(text: str, index: Index) -> list[QueryTerm]:
         own_text = own_text.replace(match.run, " ")
         for term in match.phrase.terms:
             query.append(QueryTerm(term, READING_WEIGHT, match.run, "reading"))
-    for term in content_terms(index.analyzer.tokens(own_text)):
-        query.append(QueryTerm(term.term, OWN_WEIGHT * term.weight, term.term))
-    for expansion in index.vocabulary.expand(text):
+    own_terms = content_terms(index.analyzer.tokens(own_text))
+    for term in own_terms:
+        generic = GENERIC_WEIGHT if term.term in GENERIC_TERMS else 1.0
+        query.append(QueryTerm(term.term, OWN_WEIGHT * term.weight * generic, term.term))
+    words = [t.term for t in own_terms if t.weight == 1.0]
+    for expansion in index.vocabulary.expand(text, words):
+        trigger_words = content_terms(index.analyzer.tokens(expansion.trigger))
+        in_plan = any(index.plans[3].has(t.term) for t in trigger_words if t.weight == 1.0)
+        weight = VOCAB_WEIGHT if in_plan else TRANSLATION_WEIGHT
         for term in content_terms(index.analyzer.tokens(expansion.target)):
             query.append(
-                QueryTerm(term.term, VOCAB_WEIGHT * term.weight, expansion.trigger, "vocabulary")
+                QueryTerm(term.term, weight * term.weight, expansion.trigger, "vocabulary")
             )
     return query
 

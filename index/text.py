@@ -48,7 +48,7 @@ STOP_WORDS = frozenset(
     """.split()
 )
 # Single characters are noise in both directions except these meaningful ones.
-SINGLE_CHAR_KEEP = frozenset("金家税親子母父妻夫酒薬死病職寮")
+SINGLE_CHAR_KEEP = frozenset("金家税親子母父妻夫酒薬死病職寮区")
 
 
 def normalize(text: str) -> str:

@@ -1,8 +1,12 @@
 """The domain vocabulary: how people talk -> the plan's words.
 
-Entries are matched as substrings of the normalized question (kana script folded), not as
-tokens: caseworkers' phrases (住所がない, 首が回らない) are not single dictionary units, and
-Sudachi would cut them differently in different sentences.
+An entry matches a question in one of two ways:
+
+* as a substring of the normalized question (kana script folded): caseworkers' phrases
+  (住所がない, 首が回らない) are not single dictionary units, and Sudachi may cut them
+  differently in different sentences;
+* for a phrase of two or more content words, as those words in order, close together, in
+  their dictionary forms: 日本語が通じない also matches 日本語がほとんど通じなかった.
 """
 
 from __future__ import annotations
@@ -10,7 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.model import VocabEntry
-from index.text import fold_kana, normalize
+from index.text import Analyzer, content_terms, fold_kana, normalize
+
+# How many other units may stand between the words of a phrase (ほとんど, まったく).
+PHRASE_SLOP = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,45 +28,77 @@ class Expansion:
 
 
 @dataclass(frozen=True, slots=True)
+class _Rule:
+    folded: str
+    trigger: str
+    targets: tuple[str, ...]
+    line: int
+    words: tuple[str, ...]  # content words in order, for matching with slop
+
+
+@dataclass(frozen=True, slots=True)
 class Vocabulary:
-    # (folded trigger, trigger, [targets], line): longest triggers first so 住所がない wins
-    # over a shorter entry inside it.
-    _rules: tuple[tuple[str, str, tuple[str, ...], int], ...]
+    # Longest triggers first so 住所がない wins over a shorter entry inside it.
+    _rules: tuple[_Rule, ...]
 
     @classmethod
-    def build(cls, entries: tuple[VocabEntry, ...]) -> Vocabulary:
-        rules: list[tuple[str, str, tuple[str, ...], int]] = []
+    def build(cls, entries: tuple[VocabEntry, ...], analyzer: Analyzer | None = None) -> Vocabulary:
+        rules: list[_Rule] = []
         for entry in entries:
-            if entry.kind == "同義":
-                for term in entry.terms:
-                    others = tuple(t for t in entry.terms if t != term)
-                    rules.append((_fold(term), term, others, entry.line))
-            else:
-                for term in entry.terms:
-                    rules.append((_fold(term), term, entry.targets, entry.line))
-        rules.sort(key=lambda r: -len(r[0]))
+            for term in entry.terms:
+                if entry.kind == "同義":
+                    targets = tuple(t for t in entry.terms if t != term)
+                else:
+                    targets = entry.targets
+                words = _words(analyzer, term) if analyzer else ()
+                rules.append(_Rule(_fold(term), term, targets, entry.line, words))
+        rules.sort(key=lambda r: -len(r.folded))
         return cls(tuple(rules))
 
-    def expand(self, question: str) -> list[Expansion]:
-        """Every expansion whose trigger occurs in ``question``."""
+    def expand(self, question: str, words: list[str] | None = None) -> list[Expansion]:
+        """Every expansion whose trigger occurs in ``question``.
+
+        ``words``: the question's content words in order (unit terms), for phrase matching.
+        """
         text = _fold(question)
         out: list[Expansion] = []
         covered: list[tuple[int, int]] = []
-        for folded, trigger, targets, line in self._rules:
-            start = text.find(folded)
-            if start < 0:
+        for rule in self._rules:
+            start = text.find(rule.folded)
+            if start >= 0:
+                end = start + len(rule.folded)
+                # A trigger wholly inside a longer matched trigger adds nothing new.
+                if any(s <= start and end <= e and (e - s) > (end - start) for s, e in covered):
+                    continue
+                covered.append((start, end))
+            elif not (words and len(rule.words) > 1 and _in_order(rule.words, words)):
                 continue
-            end = start + len(folded)
-            # A trigger wholly inside a longer matched trigger adds nothing new.
-            if any(s <= start and end <= e and (e - s) > (end - start) for s, e in covered):
-                continue
-            covered.append((start, end))
-            out.extend(Expansion(trigger, target, line) for target in targets)
+            out.extend(Expansion(rule.trigger, target, rule.line) for target in rule.targets)
         return out
 
     def triggers(self) -> list[str]:
-        return [trigger for _, trigger, _, _ in self._rules]
+        return [rule.trigger for rule in self._rules]
 
 
 def _fold(text: str) -> str:
     return fold_kana(normalize(text))
+
+
+def _words(analyzer: Analyzer, phrase: str) -> tuple[str, ...]:
+    return tuple(t.term for t in content_terms(analyzer.tokens(phrase)) if t.weight == 1.0)
+
+
+def _in_order(needle: tuple[str, ...], haystack: list[str]) -> bool:
+    """``needle`` appears in order in ``haystack`` with at most PHRASE_SLOP words between."""
+    for start, word in enumerate(haystack):
+        if word != needle[0]:
+            continue
+        position = start
+        for wanted in needle[1:]:
+            window = haystack[position + 1 : position + 2 + PHRASE_SLOP]
+            if wanted not in window:
+                break
+            position = position + 1 + window.index(wanted)
+        else:
+            return True
+    return False
