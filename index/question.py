@@ -26,10 +26,14 @@ _SECTION_STYLE = re.compile(r"(?<![\d-])([1-9])-\(([1-9])\)\s*(?:no\.?|の)?\s*(
 _OLD_PLAN = re.compile(
     r"第?[2２二]期|前の(?:計画|プラン)|前回の(?:計画|プラン)|旧(?:計画|プラン)|以前の(?:計画|プラン)"
 )
-_FATE = re.compile(r"(?:無く|なく)なっ|どうなっ|名前(?:が)?変わ|見当たらな|廃止|終わっ|終了|移っ|引き継")
+_FATE = re.compile(
+    r"(?:無く|なく)なっ|どうなっ|名前(?:が)?変わ|見当たらな|廃止|終わっ|終了|移っ|引き継"
+)
 # "What became of it" alone is everyday speech (お金がなくなった); it is about the plan only
 # next to a mention of the current plan.
-_CURRENT_PLAN = re.compile(r"第?[3３三]期|今の(?:計画|プラン)|新しい(?:計画|プラン)|今回の(?:計画|プラン)")
+_CURRENT_PLAN = re.compile(
+    r"第?[3３三]期|今の(?:計画|プラン)|新しい(?:計画|プラン)|今回の(?:計画|プラン)"
+)
 
 DEPARTMENT_CUTOFF = 90.0
 DEPARTMENT_MIN_LENGTH = 5  # shorter names (保護課) must be written exactly

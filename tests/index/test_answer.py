@@ -26,7 +26,9 @@ def test_vocabulary_bridges_everyday_words(index):
     assert "→多重" in result.hits[0].why or "→債務" in result.hits[0].why
 
 
-@pytest.mark.parametrize("question", ["粗大ごみの申し込み", "今日の天気は？", "公用車の駐車場の申請"])
+@pytest.mark.parametrize(
+    "question", ["粗大ごみの申し込み", "今日の天気は？", "公用車の駐車場の申請"]
+)
 def test_questions_outside_the_plan_abstain_with_suggestions(index, question):
     result = answer(question, index)
     assert result.abstained and result.suggestions

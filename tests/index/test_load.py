@@ -105,7 +105,9 @@ def test_stray_whitespace_and_numbering_gap(data_copy: Path):
     _edit(path, "3-3-4-5,3,3-4,5,", "3-3-4-6,3,3-4,6,")
     _edit(data_copy / "sections.csv", "3,1-1,", "3, 1-1,")
     messages = _messages(data_copy)
-    assert any(f"measures.csv:{line}: no: 第3期 3-4 の番号が抜けています（No.5）" in m for m in messages)
+    assert any(
+        f"measures.csv:{line}: no: 第3期 3-4 の番号が抜けています（No.5）" in m for m in messages
+    )
     assert any("sections.csv" in m and "前後に余分な空白" in m for m in messages), messages
 
 
