@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rapidfuzz import fuzz, process
-
 from index.engine import Index, QueryTerm
 from index.model import Answer, Hit, Match, Measure, QuestionKind
 from index.question import (
@@ -16,7 +14,7 @@ from index.question import (
     is_about_old_plan,
     wants_awareness,
 )
-from index.text import content_terms, fold_kana, is_content
+from index.text import content_terms, is_content
 
 MAX_HITS = 10
 # Weights of query terms by how they were reached: the user's own words count most.
@@ -72,7 +70,7 @@ def answer(question: str, index: Index) -> Answer:
     awareness = wants_awareness(q.text)
 
     if is_about_old_plan(q.text):
-        old = index.search(query, plan=2, wants_awareness=awareness)
+        old = index.search(query, plan=2, wants_awareness=awareness, limit=3)
         if old and old[0].score >= index.abstain_score:
             return _history_answer(q.text, index, query, old, awareness, notices)
 
@@ -80,7 +78,7 @@ def answer(question: str, index: Index) -> Answer:
     if dept is not None:
         return _department_answer(q.text, index, query, dept.name, awareness, notices)
 
-    hits = index.search(query, plan=3, wants_awareness=awareness)[:MAX_HITS]
+    hits = index.search(query, plan=3, wants_awareness=awareness, limit=MAX_HITS)
     if not hits or hits[0].score < index.abstain_score or not _has_topic(hits[0]):
         return Answer(
             q.text,
@@ -119,10 +117,9 @@ def build_query(text: str, index: Index) -> list[QueryTerm]:
         query.append(QueryTerm(term.term, OWN_WEIGHT * term.weight * generic, term.term))
     words = [t.term for t in own_terms if t.weight == 1.0]
     for expansion in index.vocabulary.expand(text, words):
-        trigger_words = content_terms(index.analyzer.tokens(expansion.trigger))
-        in_plan = any(index.plans[3].has(t.term) for t in trigger_words if t.weight == 1.0)
+        in_plan = any(index.plans[3].has(word) for word in expansion.trigger_words)
         weight = VOCAB_WEIGHT if in_plan else TRANSLATION_WEIGHT
-        for term in content_terms(index.analyzer.tokens(expansion.target)):
+        for term in expansion.terms:
             query.append(
                 QueryTerm(term.term, weight * term.weight, expansion.trigger, "vocabulary")
             )
@@ -149,21 +146,7 @@ def contact_departments(hits: list[Hit] | tuple[Hit, ...]) -> tuple[str, ...]:
 def suggest(text: str, index: Index) -> tuple[str, ...]:
     """「もしかして」: vocabulary words that look like the question's words."""
     words = [t.surface for t in index.analyzer.tokens(text) if is_content(t) and not t.part]
-    triggers = index.vocabulary.triggers()
-    found: dict[str, float] = {}
-    for word in words:
-        for trigger, score, _ in process.extract(
-            fold_kana(word),
-            [fold_kana(t) for t in triggers],
-            scorer=fuzz.ratio,
-            limit=3,
-            score_cutoff=60,
-        ):
-            original = triggers[[fold_kana(t) for t in triggers].index(trigger)]
-            if original != word:
-                found[original] = max(found.get(original, 0), score)
-    ranked = sorted(found, key=lambda t: -found[t])[:SUGGESTION_COUNT]
-    return tuple(ranked) or FALLBACK_SUGGESTIONS
+    return tuple(index.vocabulary.similar(words, SUGGESTION_COUNT)) or FALLBACK_SUGGESTIONS
 
 
 def _department_answer(text, index, query, name, awareness, notices) -> Answer:
@@ -179,7 +162,7 @@ def _department_answer(text, index, query, name, awareness, notices) -> Answer:
 
 def _history_answer(text, index, query, old: list[Hit], awareness, notices) -> Answer:
     top = old[0]
-    current = index.search(query, plan=3, wants_awareness=awareness)
+    current = index.search(query, plan=3, wants_awareness=awareness, limit=MAX_HITS)
     if top.measure.successor is None:
         note = f"第２期の「{top.measure.title}」は、第３期では終了しています。"
         return Answer(text, QuestionKind.HISTORY, (top,), (), True, (), None, (*notices, note))

@@ -47,15 +47,12 @@ class _Doc:
 @dataclass(slots=True)
 class PlanIndex:
     docs: list[_Doc]
-    doc_freq: Counter[str]
-    avg_length: dict[str, float]
-    postings: dict[str, list[int]] = field(default_factory=dict)
-
-    def idf(self, term: str) -> float:
-        return idf(self.doc_freq.get(term, 0), len(self.docs))
+    # term -> [(doc, idf x saturated BM25F tf)]: everything but the query weight is known
+    # at build time, so a search is one multiply per posting.
+    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
 
     def has(self, term: str) -> bool:
-        return term in self.doc_freq
+        return term in self.postings
 
 
 @dataclass(slots=True)
@@ -69,7 +66,12 @@ class Index:
     abstain_score: float = ABSTAIN_SCORE
 
     def search(
-        self, query: list[QueryTerm], plan: int = 3, *, wants_awareness: bool = False
+        self,
+        query: list[QueryTerm],
+        plan: int = 3,
+        *,
+        wants_awareness: bool = False,
+        limit: int | None = None,
     ) -> list[Hit]:
         """Score every measure of ``plan`` that matches any query term, best first."""
         index = self.plans[plan]
@@ -79,28 +81,25 @@ class Index:
                 best[q.term] = q
         matched: dict[int, list[tuple[float, QueryTerm]]] = defaultdict(list)
         for term, q in best.items():
-            term_idf = index.idf(term)
-            for doc_id in index.postings[term]:
-                doc = index.docs[doc_id]
-                blended = sum(
-                    weight * field_tf(doc.tf[name][term], doc.length[name], index.avg_length[name])
-                    for name, weight in FIELD_WEIGHTS.items()
-                )
-                contribution = q.weight * term_idf * saturate(blended)
-                matched[doc_id].append((contribution, q))
-        hits = []
+            for doc_id, value in index.postings[term]:
+                matched[doc_id].append((q.weight * value, q))
+        scores = []
         for doc_id, contributions in matched.items():
-            doc = index.docs[doc_id]
             score = _grouped_score(contributions)
-            if doc.awareness and not wants_awareness:
+            if index.docs[doc_id].awareness and not wants_awareness:
                 score *= AWARENESS_FACTOR
-            reasons = tuple(
-                Match(q.term, q.source, q.via)
-                for _, q in sorted(contributions, key=lambda item: -item[0])
-            )
-            hits.append(Hit(doc.measure, round(score, 4), reasons))
-        hits.sort(key=lambda h: (-h.score, h.measure.id))
-        return hits
+            scores.append((-round(score, 4), index.docs[doc_id].measure.id, doc_id))
+        scores.sort()
+        # Explanations are built only for the hits that will be shown.
+        return [
+            Hit(index.docs[doc_id].measure, -negative, _reasons(matched[doc_id]))
+            for negative, _, doc_id in scores[:limit]
+        ]
+
+
+def _reasons(contributions: list[tuple[float, QueryTerm]]) -> tuple[Match, ...]:
+    ordered = sorted(contributions, key=lambda item: -item[0])
+    return tuple(Match(q.term, q.source, q.via) for _, q in ordered)
 
 
 def build(data: PlanData, analyzer: Analyzer, *, abstain_score: float = ABSTAIN_SCORE) -> Index:
@@ -163,14 +162,18 @@ def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
         awareness = any(word in measure.title for word in AWARENESS_WORDS)
         docs.append(_Doc(measure, tf, length, awareness))
     doc_freq: Counter[str] = Counter()
-    postings: dict[str, list[int]] = defaultdict(list)
-    for doc_id, doc in enumerate(docs):
-        terms = set().union(*(counts.keys() for counts in doc.tf.values()))
-        doc_freq.update(terms)
-        for term in terms:
-            postings[term].append(doc_id)
+    for doc in docs:
+        doc_freq.update(set().union(*(counts.keys() for counts in doc.tf.values())))
     avg_length = {
         name: (sum(d.length[name] for d in docs) / len(docs) if docs else 0.0)
         for name in FIELD_WEIGHTS
     }
-    return PlanIndex(docs, doc_freq, avg_length, dict(postings))
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for doc_id, doc in enumerate(docs):
+        blended: dict[str, float] = defaultdict(float)
+        for name, weight in FIELD_WEIGHTS.items():
+            for term, tf in doc.tf[name].items():
+                blended[term] += weight * field_tf(tf, doc.length[name], avg_length[name])
+        for term, value in blended.items():
+            postings[term].append((doc_id, idf(doc_freq[term], len(docs)) * saturate(value)))
+    return PlanIndex(docs, dict(postings))

@@ -31,6 +31,8 @@ RATIO_CUTOFF = 88.0
 PARTIAL_CUTOFF = 92.0
 PARTIAL_MIN_READING = 7
 _KANA_RUN = re.compile(r"[ぁ-ゖァ-ヺー]{4,}")
+_HIRAGANA = re.compile(r"[ぁ-ゖ]")
+MIN_SPELLED = 5  # an exact reading inside a longer run must be at least this long
 _QUOTED = re.compile(r"「([^」]{2,30})」")
 
 
@@ -50,18 +52,19 @@ class PhraseMatch:
 
 @dataclass(frozen=True, slots=True)
 class PhraseTable:
-    phrases: tuple[Phrase, ...]
-    readings: tuple[str, ...]
+    by_reading: dict[str, Phrase]
     surfaces: frozenset[str]
+    # Fuzzy candidates grouped by reading length: a ratio of RATIO_CUTOFF is impossible
+    # between strings whose lengths differ by much, so only near lengths are compared.
+    by_length: dict[int, tuple[str, ...]]
     long_readings: tuple[str, ...]
 
     @classmethod
     def build(cls, data: PlanData, analyzer: Analyzer) -> PhraseTable:
         seen: dict[str, Phrase] = {}
         texts = [t for m in data.measures for t in (m.title, m.summary)]
-        texts += [d.name for d in data.departments]
         texts += [q for m in data.measures for q in _QUOTED.findall(m.summary + m.title)]
-        for text in texts:
+        for text in dict.fromkeys(texts):
             units = [t for t in analyzer.tokens(text) if not t.part]
             for phrase in _phrases(units):
                 if len(phrase.reading) >= MIN_READING and phrase.terms:
@@ -70,46 +73,55 @@ class PhraseTable:
             terms = tuple(t.term for t in analyzer.tokens(dept.name) if is_content(t))
             if terms:
                 seen[dept.kana] = Phrase(normalize(dept.name), dept.kana, terms)
-        phrases = tuple(seen.values())
-        readings = tuple(p.reading for p in phrases)
-        long_readings = tuple(r for r in readings if len(r) >= PARTIAL_MIN_READING)
-        return cls(phrases, readings, frozenset(p.text for p in phrases), long_readings)
+        by_length: dict[int, list[str]] = {}
+        for reading in seen:
+            by_length.setdefault(len(reading), []).append(reading)
+        return cls(
+            by_reading=seen,
+            surfaces=frozenset(p.text for p in seen.values()),
+            by_length={n: tuple(r) for n, r in by_length.items()},
+            long_readings=tuple(r for r in seen if len(r) >= PARTIAL_MIN_READING),
+        )
 
     def match(self, question: str) -> list[PhraseMatch]:
-        """Phrases that kana runs of the (normalized) question spell, best first."""
+        """Phrases that kana runs of the (normalized) question spell."""
         out: list[PhraseMatch] = []
         for run in _KANA_RUN.findall(question):
             if run in self.surfaces:
                 continue  # spelled as in the plan: ordinary search finds it
-            kata = to_katakana(run)
-            found = process.extractOne(
-                kata, self.readings, scorer=fuzz.ratio, score_cutoff=RATIO_CUTOFF
-            )
-            if found is None and len(kata) > PARTIAL_MIN_READING:
-                found = self._inside(kata)
+            found = self._spelled(run)
             if found is not None:
-                reading, score, position = found
-                out.append(PhraseMatch(run, self.phrases[position], score))
+                out.append(PhraseMatch(run, self.by_reading[found[0]], found[1]))
         return out
 
-    def _inside(self, kata: str):
-        # A long phrase spelled inside the run, e.g. ひきこもりさぽーたーってだれでも.
-        found = process.extract(
-            kata,
-            self.long_readings,
-            scorer=fuzz.partial_ratio,
-            score_cutoff=PARTIAL_CUTOFF,
-            limit=20,
-        )
-        candidates = [
-            (score, len(reading), reading)
-            for reading, score, _ in found
-            if len(reading) <= len(kata)
-        ]
-        if not candidates:
+    def _spelled(self, run: str) -> tuple[str, float] | None:
+        kata = to_katakana(run)
+        if kata in self.by_reading:
+            return kata, 100.0
+        # A name in kana followed by particles (あんしんけあせんたーの): the longest exact
+        # reading inside the run. Hiragana is ordinary writing, so only exact spellings
+        # count; katakana runs are names, where near spellings count too.
+        for length in range(len(kata) - 1, MIN_SPELLED - 1, -1):
+            for start in range(len(kata) - length + 1):
+                if kata[start : start + length] in self.by_reading:
+                    return kata[start : start + length], 100.0
+        if _HIRAGANA.search(run):
             return None
-        score, _, reading = max(candidates)
-        return reading, score, self.readings.index(reading)
+        lengths = range(int(len(kata) * 0.8), int(len(kata) * 1.25) + 1)
+        near = [r for n in lengths for r in self.by_length.get(n, ())]
+        found = process.extractOne(kata, near, scorer=fuzz.ratio, score_cutoff=RATIO_CUTOFF)
+        if found is not None:
+            return found[0], found[1]
+        if len(kata) > PARTIAL_MIN_READING:
+            inside = process.extract(
+                kata, self.long_readings, scorer=fuzz.partial_ratio,
+                score_cutoff=PARTIAL_CUTOFF, limit=20,
+            )  # fmt: skip
+            fitting = [(score, len(r), r) for r, score, _ in inside if len(r) <= len(kata)]
+            if fitting:
+                score, _, reading = max(fitting)
+                return reading, score
+        return None
 
 
 def _phrases(units: list[Token]):

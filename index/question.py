@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -74,19 +75,24 @@ def find_department(text: str, departments: tuple[Department, ...]) -> Departmen
 
     Longest names first, so 西部児童相談所 is not read as a shorter name inside it.
     """
-    ordered = sorted(departments, key=lambda d: -len(d.name))
-    for dept in ordered:
-        if normalize(dept.name) in text:
+    ordered = _by_length(departments)
+    for name, dept in ordered:
+        if name in text:
             return dept
     best: tuple[float, Department] | None = None
-    for dept in ordered:
-        name = normalize(dept.name)
+    for name, dept in ordered:
         if len(name) < DEPARTMENT_MIN_LENGTH:
             continue
         score = fuzz.partial_ratio(name, text, score_cutoff=DEPARTMENT_CUTOFF)
         if score and (best is None or score > best[0]):
             best = (score, dept)
     return best[1] if best else None
+
+
+@lru_cache(maxsize=4)
+def _by_length(departments: tuple[Department, ...]) -> tuple[tuple[str, Department], ...]:
+    named = ((normalize(d.name), d) for d in departments)
+    return tuple(sorted(named, key=lambda item: -len(item[0])))
 
 
 def is_about_old_plan(text: str) -> bool:

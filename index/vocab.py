@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 from index.model import VocabEntry
-from index.text import Analyzer, content_terms, fold_kana, normalize
+from index.text import Analyzer, Term, content_terms, fold_kana, normalize
 
 # How many other units may stand between the words of a phrase (ほとんど, まったく).
 PHRASE_SLOP = 3
+SIMILAR_CUTOFF = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,35 +28,65 @@ class Expansion:
     trigger: str  # the user's phrase as written in the vocabulary
     target: str  # a phrase to search in addition
     entry_line: int
+    trigger_words: tuple[str, ...] = ()  # the trigger's content words
+    terms: tuple[Term, ...] = ()  # the target's search terms
 
 
 @dataclass(frozen=True, slots=True)
 class _Rule:
     folded: str
     trigger: str
-    targets: tuple[str, ...]
     line: int
     words: tuple[str, ...]  # content words in order, for matching with slop
+    expansions: tuple[Expansion, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
     # Longest triggers first so 住所がない wins over a shorter entry inside it.
     _rules: tuple[_Rule, ...]
+    # Rule positions by the first two characters of the trigger: a question is scanned
+    # once instead of searched for every trigger.
+    _by_prefix: dict[str, tuple[int, ...]]
+    _by_first_word: dict[str, tuple[int, ...]]
 
     @classmethod
     def build(cls, entries: tuple[VocabEntry, ...], analyzer: Analyzer | None = None) -> Vocabulary:
+        """Analyze every trigger and target once, so a question costs only lookups."""
         rules: list[_Rule] = []
+        analyzed: dict[str, tuple[Term, ...]] = {}
+
+        def analyze(text: str) -> tuple[Term, ...]:
+            if analyzer is None:
+                return ()
+            if text not in analyzed:
+                analyzed[text] = tuple(content_terms(analyzer.tokens(text)))
+            return analyzed[text]
+
         for entry in entries:
             for term in entry.terms:
                 if entry.kind == "同義":
                     targets = tuple(t for t in entry.terms if t != term)
                 else:
                     targets = entry.targets
-                words = _words(analyzer, term) if analyzer else ()
-                rules.append(_Rule(_fold(term), term, targets, entry.line, words))
+                words = tuple(t.term for t in analyze(term) if t.weight == 1.0)
+                expansions = tuple(
+                    Expansion(term, target, entry.line, words, analyze(target))
+                    for target in targets
+                )
+                rules.append(_Rule(_fold(term), term, entry.line, words, expansions))
         rules.sort(key=lambda r: -len(r.folded))
-        return cls(tuple(rules))
+        by_prefix: dict[str, list[int]] = {}
+        by_first_word: dict[str, list[int]] = {}
+        for position, rule in enumerate(rules):
+            by_prefix.setdefault(rule.folded[:2], []).append(position)
+            if len(rule.words) > 1:
+                by_first_word.setdefault(rule.words[0], []).append(position)
+        return cls(
+            tuple(rules),
+            {k: tuple(v) for k, v in by_prefix.items()},
+            {k: tuple(v) for k, v in by_first_word.items()},
+        )
 
     def expand(self, question: str, words: list[str] | None = None) -> list[Expansion]:
         """Every expansion whose trigger occurs in ``question``.
@@ -61,31 +94,51 @@ class Vocabulary:
         ``words``: the question's content words in order (unit terms), for phrase matching.
         """
         text = _fold(question)
+        words = words or []
+        starts: dict[int, int] = {}  # rule -> first position in the text
+        for i in range(len(text)):
+            for position in self._by_prefix.get(text[i : i + 2], ()):
+                if position not in starts and text.startswith(self._rules[position].folded, i):
+                    starts[position] = i
+        for position in self._by_prefix.get(text[-1:], ()):  # one-character triggers
+            if position not in starts and text.endswith(self._rules[position].folded):
+                starts[position] = len(text) - 1
+        for word in set(words):
+            for position in self._by_first_word.get(word, ()):
+                if position not in starts and _in_order(self._rules[position].words, words):
+                    starts[position] = -1
         out: list[Expansion] = []
         covered: list[tuple[int, int]] = []
-        for rule in self._rules:
-            start = text.find(rule.folded)
+        for position in sorted(starts):  # longest triggers first
+            rule, start = self._rules[position], starts[position]
             if start >= 0:
                 end = start + len(rule.folded)
                 # A trigger wholly inside a longer matched trigger adds nothing new.
                 if any(s <= start and end <= e and (e - s) > (end - start) for s, e in covered):
                     continue
                 covered.append((start, end))
-            elif not (words and len(rule.words) > 1 and _in_order(rule.words, words)):
-                continue
-            out.extend(Expansion(rule.trigger, target, rule.line) for target in rule.targets)
+            out.extend(rule.expansions)
         return out
 
     def triggers(self) -> list[str]:
         return [rule.trigger for rule in self._rules]
 
+    def similar(self, words: list[str], limit: int) -> list[str]:
+        """Triggers that look like ``words`` (for 「もしかして」), closest first."""
+        folded = [rule.folded for rule in self._rules]
+        scores: dict[str, float] = {}
+        for word in words:
+            for _, score, position in process.extract(
+                _fold(word), folded, scorer=fuzz.ratio, limit=3, score_cutoff=SIMILAR_CUTOFF
+            ):
+                trigger = self._rules[position].trigger
+                if _fold(trigger) != _fold(word):
+                    scores[trigger] = max(scores.get(trigger, 0.0), score)
+        return sorted(scores, key=lambda t: -scores[t])[:limit]
+
 
 def _fold(text: str) -> str:
     return fold_kana(normalize(text))
-
-
-def _words(analyzer: Analyzer, phrase: str) -> tuple[str, ...]:
-    return tuple(t.term for t in content_terms(analyzer.tokens(phrase)) if t.weight == 1.0)
 
 
 def _in_order(needle: tuple[str, ...], haystack: list[str]) -> bool:

@@ -10,7 +10,7 @@ import click
 
 from bot.jsonout import measure_json
 from bot.settings import DEFAULT_DATA_DIR
-from bot.textdiff import char_diff
+from bot.textdiff import char_diff, render_plain
 from index.errors import DataError
 from index.load import check, load
 
@@ -105,7 +105,7 @@ def diff_command(measure_id: str | None, data_dir: Path) -> None:
             ("担当課", "・".join(before.departments), "・".join(m.departments)),
         ):
             if old != new:
-                lines.append(f"  {label}: {char_diff(old, new)}")
+                lines.append(f"  {label}: {render_plain(char_diff(old, new))}")
         if lines or measure_id:
             changed += bool(lines)
             click.echo(f"{m.id}「{m.title}」← {before.id}")

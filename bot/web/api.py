@@ -6,7 +6,7 @@ from flask import Blueprint, abort, jsonify, request
 from werkzeug.wrappers import Response
 
 from bot.jsonout import answer_json, measure_json
-from bot.web.query import clean_query
+from bot.web.query import question_of
 from bot.web.state import web_state
 from index.errors import QuestionError
 
@@ -15,12 +15,13 @@ api = Blueprint("api", __name__)
 
 @api.get("/api/search")
 def search() -> Response | tuple[Response, int]:
-    query = clean_query(request.args.get("q"))
+    query = question_of(request)
     try:
         answer = web_state().service.answer(query.text, surface="api")
     except QuestionError as problem:
         return jsonify(error=str(problem)), 400
-    response = jsonify(answer_json(answer))
+    # As `soudan search --jsonl` does: "q" echoes the question as asked, so callers can join.
+    response = jsonify(answer_json(answer, query.text))
     if query.shortened:
         response.headers["X-Question-Shortened"] = "1"
     return response

@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass
 from itertools import groupby
 
-from bot.web.diff import Segment, char_diff, is_changed
+from bot.textdiff import Segment, char_diff, is_changed
 from index.model import CURRENT_PLAN, Department, Measure, PlanData, Section, Status
 
 PLANS = (3, 2)

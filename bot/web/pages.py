@@ -6,7 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from bot.web.catalog import PLANS, history_note
-from bot.web.query import SHORTENED_NOTICE, clean_query
+from bot.web.query import SHORTENED_NOTICE, question_of
 from bot.web.state import web_state
 from index.errors import QuestionError
 from index.model import CURRENT_PLAN, PLAN_NAMES
@@ -31,7 +31,7 @@ def plan(plan: int) -> str | Response:
 
 @pages.get("/search")
 def search() -> str:
-    query = clean_query(request.args.get("q"))
+    query = question_of(request)
     notices = [SHORTENED_NOTICE] if query.shortened else []
     answer, error = None, None
     if query.text:
@@ -74,7 +74,7 @@ def departments() -> str:
     return render_template("departments.html", rows=web_state().catalog().departments)
 
 
-@pages.get("/departments/<name>")
+@pages.get("/departments/<path:name>")
 def department(name: str) -> str:
     catalog = web_state().catalog()
     found = catalog.data.department(name)

@@ -1,0 +1,132 @@
+"""The pages in a real browser, as a caseworker uses them.
+
+Opens /, types a question, submits, finds a housing measure for rent arrears, follows its
+link, sees its department, and checks the 404 page: first with JavaScript switched off
+(the pages need none), then layout on a phone, keyboard focus and the print view.
+Screenshots (and an A4 PDF) are kept in var/artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+QUESTION = "家賃を3か月滞納している"
+LABEL = "相談の内容を、ふだんの言葉で入力してください"
+
+
+def _keep(page, artifacts: Path, name: str, **options) -> Path:
+    path = artifacts / name
+    page.screenshot(path=str(path), **options)
+    print(f"screenshot: {path}")
+    return path
+
+
+def test_search_follow_link_department_and_404(browser, live_url, artifacts):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    try:
+        page.goto(live_url + "/")
+        assert page.title() == "取組を探す | 相談ナビ"
+        assert page.locator("h1").inner_text() == "相談ナビ"
+        _keep(page, artifacts, "home-desktop.png")
+
+        page.get_by_label(LABEL).fill(QUESTION)
+        page.get_by_role("button", name="探す").click()
+        page.wait_for_url(re.compile(r"/search\?q="))
+        assert page.get_by_label(LABEL).input_value() == QUESTION
+        assert page.locator("h2#hits").inner_text().startswith("当てはまる取組")
+
+        first = page.locator("ol.hits > li.hit").first
+        title = first.locator("h3 a").inner_text()
+        department = first.locator("p.dept a").first.inner_text()
+        assert "住" in title, title  # 住居・住宅: rent arrears lead to the housing measures
+        _keep(page, artifacts, "search-desktop.png", full_page=True)
+
+        first.locator("h3 a").click()
+        page.wait_for_url(re.compile(r"/measures/3-\d+-\d+-\d+$"))
+        assert page.locator("h1").inner_text() == title
+        facts = page.locator("dl.facts").first
+        assert department in facts.locator("dt:text-is('担当課') + dd").inner_text()
+        _keep(page, artifacts, "measure-desktop.png", full_page=True)
+
+        page.get_by_role("link", name=department).first.click()
+        assert page.locator("h1").inner_text() == department
+
+        response = page.goto(live_url + "/measures/9-9-9-9")
+        assert response is not None and response.status == 404
+        assert page.locator("h1").inner_text() == "ページが見つかりませんでした"
+        assert page.get_by_label(LABEL).is_visible()
+        _keep(page, artifacts, "not-found.png")
+    finally:
+        context.close()
+
+
+def test_phone_width_has_no_horizontal_scroll(browser, live_url, artifacts):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+    page = context.new_page()
+    try:
+        for path in ("/", "/search?q=" + QUESTION, "/measures/3-1-1-3", "/departments"):
+            page.goto(live_url + path)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, (path, overflow)
+        _keep(page, artifacts, "departments-phone.png")
+        page.goto(live_url + "/measures/3-1-1-3")
+        _keep(page, artifacts, "measure-phone.png", full_page=True)
+    finally:
+        context.close()
+
+
+def test_keyboard_reaches_the_search_box_with_a_visible_focus(browser, live_url):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(live_url + "/")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "本文へ移動"
+        assert page.locator("a.skip").is_visible()  # the skip link shows when focused
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.id") == "q":
+                break
+        else:
+            pytest.fail("Tab キーで検索欄に届きません。")
+        outline = page.evaluate(
+            "getComputedStyle(document.activeElement).outlineStyle + ' '"
+            " + getComputedStyle(document.activeElement).outlineWidth"
+        )
+        assert outline == "solid 3px"
+        page.keyboard.type(QUESTION)
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"/search\?q="))
+        assert page.locator("ol.hits > li.hit").count() > 0
+    finally:
+        context.close()
+
+
+def test_print_view_has_no_navigation(browser, live_url, artifacts):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(live_url + "/measures/3-1-1-3")
+        assert page.locator("header nav").is_visible()
+        page.emulate_media(media="print")
+        for selector in ("header nav", "form.search", "nav.crumbs", "section.related"):
+            assert not page.locator(selector).is_visible(), selector
+        assert page.locator("h1").is_visible()
+        assert page.locator("p.print-only").is_visible()
+        _keep(page, artifacts, "measure-print.png", full_page=True)
+        pdf = artifacts / "measure-a4.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=False)
+        assert pdf.stat().st_size > 10_000
+        print(f"pdf: {pdf}")
+    finally:
+        context.close()
