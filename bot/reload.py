@@ -10,6 +10,7 @@ import logging
 import signal
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.service import Service
@@ -21,6 +22,12 @@ POLL_INTERVAL_S = 1.0
 DEBOUNCE_S = 0.5
 
 Snapshot = dict[str, tuple[int, int]]
+
+
+@dataclass
+class WatchState:
+    files: Snapshot
+    changed_at: float | None = None  # when the files last changed, until reloaded
 
 
 class Reloader:
@@ -72,7 +79,11 @@ class Reloader:
         self.reload()
 
     def watch(self) -> None:
-        self._thread = threading.Thread(target=self._poll, name="soudan-watch", daemon=True)
+        # The first snapshot is taken now, so a save right after this call is seen.
+        state = self.start_watch_state()
+        self._thread = threading.Thread(
+            target=self._poll, args=(state,), name="soudan-watch", daemon=True
+        )
         self._thread.start()
 
     def snapshot(self) -> Snapshot:
@@ -89,19 +100,28 @@ class Reloader:
             files[path.name] = (stat.st_mtime_ns, stat.st_size)
         return files
 
-    def _poll(self) -> None:
-        last = self.snapshot()
-        changed_at: float | None = None
+    def start_watch_state(self) -> WatchState:
+        return WatchState(self.snapshot())
+
+    def tick(self, state: WatchState, now: float) -> bool:
+        """One poll: note a change, or reload once the files have been quiet long enough."""
+        current = self.snapshot()
+        if current != state.files:
+            state.files, state.changed_at = current, now
+            return False
+        if state.changed_at is not None and now - state.changed_at >= self.debounce:
+            state.changed_at = None
+            log.info("data files changed: reloading")
+            self.reload()
+            return True
+        return False
+
+    def _poll(self, state: WatchState) -> None:
         while not self._stop.wait(self.interval):
-            current = self.snapshot()
-            if current != last:
-                last, changed_at = current, time.monotonic()
-                if self.debounce > 0:
-                    continue
-            if changed_at is not None and time.monotonic() - changed_at >= self.debounce:
-                changed_at = None
-                log.info("data files changed: reloading")
-                self.reload()
+            try:
+                self.tick(state, time.monotonic())
+            except Exception:  # the watcher outlives any one bad poll
+                log.exception("data file watcher: poll failed")
 
     def stop(self) -> None:
         self._stop.set()

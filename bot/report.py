@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sqlite3
 import unicodedata
 from collections import Counter, defaultdict
@@ -25,12 +26,14 @@ from bot.store import StoreError, connect, iso
 from index.errors import DataError
 from index.model import CURRENT_PLAN, PlanData
 
+_NUMBER = re.compile(r"-|\d[\d,.]*%?")
 JST = timezone(timedelta(hours=9), "JST")
 TOP_MEASURES = 20
 SLOWEST = 10
 UNANSWERED_WORDS = 30
 EXAMPLES = 2
-TITLE_WIDTH = 40
+CELL_WIDTH = 40
+EXAMPLE_WIDTH = 50
 
 SURFACE_LABELS = {
     "slash": "スラッシュコマンド",
@@ -104,7 +107,8 @@ def report(ctx: click.Context, since: str | None, as_csv: bool, db_path: Path | 
     finally:
         conn.close()
     if as_csv:
-        click.get_binary_stream("stdout").write(render_csv(tables).encode("utf-8-sig"))
+        # Bytes, so the BOM and UTF-8 reach the file whatever the terminal's encoding.
+        click.echo(render_csv(tables).encode("utf-8-sig"), nl=False)
     else:
         click.echo(render_table(tables))
 
@@ -343,7 +347,7 @@ def _unanswered(
         for word in dict.fromkeys(_words(text, analyzer)):
             counts[word] += 1
             if len(examples[word]) < EXAMPLES:
-                examples[word].append(_shorten(text, 40))
+                examples[word].append(_shorten(text, EXAMPLE_WIDTH))
     for word, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:UNANSWERED_WORDS]:
         status = "登録済" if word in known else ("未登録" if data else "")
         table.rows.append((word, count, status, " / ".join(examples[word])))
@@ -409,33 +413,34 @@ def _cell(value: object) -> str:
 
 
 def render_table(tables: Iterable[Table]) -> str:
+    """Aligned columns for a terminal; long cells are cut, except the last column's."""
     blocks = []
     for table in tables:
         lines = [f"■ {table.title}"]
         if table.rows:
+            last = len(table.headers) - 1
             cells = [
-                [_shorten(_cell(v), TITLE_WIDTH) for v in row]
+                [
+                    _cell(v) if i == last else _shorten(_cell(v), CELL_WIDTH)
+                    for i, v in enumerate(row)
+                ]
                 for row in [table.headers, *table.rows]
             ]
-            widths = [max(_width(row[i]) for row in cells) for i in range(len(table.headers))]
-            numeric = [
-                all(isinstance(row[i], int | float) for row in table.rows)
-                for i in range(len(table.headers))
-            ]
+            widths = [max(_width(row[i]) for row in cells) for i in range(last + 1)]
+            right = [all(_numeric(row[i]) for row in table.rows) for i in range(last + 1)]
             for n, row in enumerate(cells):
-                lines.append(
-                    "  "
-                    + "  ".join(
-                        _pad(c, w, numeric[i])
-                        for i, (c, w) in enumerate(zip(row, widths, strict=True))
-                    ).rstrip()
-                )
+                padded = (_pad(cell, widths[i], right[i]) for i, cell in enumerate(row))
+                lines.append(("  " + "  ".join(padded)).rstrip())
                 if n == 0:
                     lines.append("  " + "  ".join("-" * w for w in widths))
         if table.note:
             lines.append(f"  {table.note}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def _numeric(value: object) -> bool:
+    return isinstance(value, int | float) or bool(_NUMBER.fullmatch(str(value)))
 
 
 def _pad(text: str, width: int, right: bool) -> str:

@@ -8,6 +8,7 @@ retention period. A store that cannot write costs its log entry, never an answer
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -91,6 +92,7 @@ def connect(path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqli
     """Open (creating if needed) and migrate the database; autocommit, WAL, busy timeout."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _create_private(path)
     conn = sqlite3.connect(
         path, timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False
     )
@@ -108,12 +110,21 @@ def connect(path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqli
     return conn
 
 
+def _create_private(path: Path) -> None:
+    # Owner-only from the first byte (question text may be kept); SQLite gives the -wal
+    # and -shm files the same permissions.
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema to SCHEMA_VERSION, one transaction per step (safe with other workers)."""
+    if schema_version(conn) == SCHEMA_VERSION:
+        return  # the usual case: no write lock taken
     while True:
         conn.execute("BEGIN IMMEDIATE")
         try:
