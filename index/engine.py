@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from index.bm25 import field_tf, idf, saturate
 from index.fuzzy import PhraseTable
 from index.model import Hit, Match, Measure, PlanData
-from index.text import Analyzer, content_terms
+from index.text import Analyzer, conjugation_twin, content_terms
 from index.vocab import Vocabulary
 
 # Title above summary above section title and department (issue 3).
@@ -157,6 +157,9 @@ def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
             counts: Counter[str] = Counter()
             for term in content_terms(analyzer.tokens(text)):
                 counts[term.term] += term.weight
+                twin = conjugation_twin(term)
+                if twin is not None:
+                    counts[twin] += term.weight
             tf[name] = counts
             length[name] = sum(counts.values())
         awareness = any(word in measure.title for word in AWARENESS_WORDS)

@@ -91,6 +91,7 @@ class Term:
     term: str
     weight: float  # 1.0 for a unit or a compound, PART_WEIGHT for a mode A part
     surface: str
+    pos: str = "名詞"
 
 
 # A mode A part of a longer unit is weaker evidence than the unit itself.
@@ -122,9 +123,29 @@ def content_terms(tokens: list[Token]) -> list[Term]:
         else:
             close_run()
         if is_content(token):
-            out.append(Term(token.term, 1.0, token.surface))
+            out.append(Term(token.term, 1.0, token.surface, token.pos))
     close_run()
     return out
+
+
+# The plan names needs with nouns made from verbs (ひきこもり, 見守り, 支え合い); people
+# use the verbs (ひきこもっている, 見守ってほしい). Sudachi normalizes each to its own
+# lemma, so the index also stores each such word's twin.
+_I_TO_U = dict(zip("りいきぎしちにびみ", "るうくぐすつぬぶむ", strict=True))
+_U_TO_I = {u: i for i, u in _I_TO_U.items()}
+_KANJI = re.compile(r"[一-龥]")
+
+
+def conjugation_twin(term: Term) -> str | None:
+    """引き籠もり <-> 引き籠もる, 見守り <-> 見守る: the other form of a verbal noun or verb."""
+    word = term.term
+    if len(word) < 2 or not _KANJI.search(word[:-1]):
+        return None
+    if term.pos == "名詞" and word[-1] in _I_TO_U:
+        return word[:-1] + _I_TO_U[word[-1]]
+    if term.pos == "動詞" and word[-1] in _U_TO_I:
+        return word[:-1] + _U_TO_I[word[-1]]
+    return None
 
 
 def terms(analyzer: Analyzer, text: str) -> list[str]:

@@ -83,3 +83,10 @@ def test_slack_markup_and_hostile_input(index):
     assert answer("😀😀😀", index).abstained
     long = answer("家賃" * 60_000, index)
     assert long.notices and "先頭" in long.notices[0]
+
+
+def test_a_verb_finds_the_plans_noun(index):
+    # The plan says ひきこもり; people say ひきこもっている.
+    result = answer("息子が10年ひきこもっている", index)
+    assert not result.abstained
+    assert all("ひきこもり" in h.measure.title for h in result.hits[:2])

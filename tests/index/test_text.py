@@ -65,3 +65,12 @@ def test_one_tokenizer_per_thread_under_load(analyzer: SudachiAnalyzer):
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_verbal_nouns_and_verbs_are_twins():
+    from index.text import Term, conjugation_twin
+
+    assert conjugation_twin(Term("引き籠もり", 1.0, "ひきこもり", "名詞")) == "引き籠もる"
+    assert conjugation_twin(Term("見守る", 1.0, "見守る", "動詞")) == "見守り"
+    assert conjugation_twin(Term("センター", 1.0, "センター", "名詞")) is None
+    assert conjugation_twin(Term("あり", 1.0, "あり", "名詞")) is None
