@@ -1,0 +1,111 @@
+"""One log format, and no question text in any log line, whoever writes it.
+
+Questions are personal data. Our code never logs them; the libraries would:
+
+- slack_bolt, INFO: "Invalid request signature detected (... body: <the whole request>)";
+  WARNING: "Unhandled request ({...})" and "... for the request (<the whole body>)";
+  DEBUG: "Skipped self event: <event with text>", "Responding with status: 200 body: ..."
+  (the ack body), and the listener-middleware response.
+- slack_sdk, DEBUG: every Web API request ("json_body", "body_params": the message text)
+  and response ("body"), response_url posts ("body"), and in Socket Mode every received
+  envelope ("on_message invoked: (message: ...)") and frame ("payload", "Received bytes").
+  INFO/ERROR: "Failed to decode Slack API response: <body>".
+- werkzeug (the local page server), INFO: the request line, with /search?q=<question>;
+  gunicorn, at DEBUG or with an access log: the same. (gunicorn keeps its access log off
+  unless asked; the Procfile does not ask.)
+
+So a log record factory rewrites every record of those loggers before any handler sees it:
+the message is cut where a body, payload, event, URL or dict begins, and query strings go.
+It holds at DEBUG too. On top of that the Slack loggers are kept at INFO or above.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import threading
+
+from bot.settings import Settings
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+REDACTED = "[省略]"
+# Loggers whose messages may carry request bodies or message text.
+LIBRARY_PREFIXES = ("slack_bolt", "slack_sdk")
+# Loggers that may print a request line (with /search?q=<question>).
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error", "bot.access")
+BOLT_LOGGER = "slack_bolt.soudan"
+
+# Where a body starts in the libraries' messages (see the module docstring).
+_BODY_START = re.compile(
+    r"(?i)\b(?:request body|json_body|body_params|query_params|body|message|payload|event|"
+    r"data|bytes|headers|url|submission|value|response|text)\s*[:=]"
+    r"|[{\[]"
+)
+_QUERY = re.compile(r"\?[^\s\"']*")
+
+_install_lock = threading.Lock()
+_installed = False
+_HANDLER_MARK = "_soudan_handler"
+
+
+def configure_logging(settings: Settings) -> None:
+    """Root logging for every entry point (run, wsgi): one handler, one format, redaction."""
+    install_redaction()
+    level = getattr(logging, settings.log_level, logging.INFO)
+    root = logging.getLogger()
+    root.setLevel(level)
+    if not any(getattr(h, _HANDLER_MARK, False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(FORMAT))
+        setattr(handler, _HANDLER_MARK, True)
+        root.addHandler(handler)
+    for name in ("slack_bolt", "slack_sdk", BOLT_LOGGER):
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
+
+
+def bolt_logger() -> logging.Logger:
+    """The base logger for slack_bolt.App: Bolt copies its level to every logger it makes."""
+    install_redaction()
+    logger = logging.getLogger(BOLT_LOGGER)
+    if logger.level == logging.NOTSET or logger.level < logging.INFO:
+        logger.setLevel(logging.INFO)
+    return logger
+
+
+def install_redaction() -> None:
+    """Wrap the log record factory once per process (idempotent)."""
+    global _installed
+    with _install_lock:
+        if _installed:
+            return
+        previous = logging.getLogRecordFactory()
+
+        def factory(name, *args, **kwargs) -> logging.LogRecord:
+            record = previous(name, *args, **kwargs)
+            if name.startswith(LIBRARY_PREFIXES):
+                _redact(record, body=True)
+            elif name in ACCESS_LOGGERS:
+                _redact(record, body=False)
+            return record
+
+        logging.setLogRecordFactory(factory)
+        _installed = True
+
+
+def redact_message(message: str, *, body: bool = True) -> str:
+    """The message without bodies (library loggers) or query strings (access logs)."""
+    if body:
+        found = _BODY_START.search(message)
+        if found:
+            message = message[: found.end()].rstrip("{[") + f" {REDACTED}"
+    return _QUERY.sub(f"?{REDACTED}", message)
+
+
+def _redact(record: logging.LogRecord, *, body: bool) -> None:
+    try:
+        message = record.getMessage()
+    except Exception:  # a broken format string: keep nothing of it
+        message = str(record.msg)
+    record.msg = redact_message(message, body=body)
+    record.args = None

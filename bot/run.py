@@ -1,0 +1,179 @@
+"""soudan run (make run): the pages on HOST:PORT, and Slack by Socket Mode when configured.
+
+Without SLACK_APP_TOKEN no public URL is needed for anything; with only HTTP-mode settings
+the same local server also takes /slack/events (for trying HTTP mode behind a tunnel).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import socket
+import sys
+import threading
+from types import FrameType
+from typing import NoReturn
+
+import click
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from bot.service import Service
+from bot.settings import Settings, SettingsError
+from index.errors import DataError
+
+log = logging.getLogger(__name__)
+access_log = logging.getLogger("bot.access")
+
+EXIT_CONFIG = 2
+EXIT_SERVER = 1
+
+PAGES_ONLY_HELP = (
+    "Slack の設定がないため、ページだけを表示しています。"
+    "Slack につなぐには、.env に SLACK_BOT_TOKEN（xoxb-…）と SLACK_APP_TOKEN（xapp-…）を書いて"
+    "もう一度 make run を実行してください（ソケットモードなので公開 URL は不要です）。"
+    "Slack アプリの作り方は docs/slack-setup.md に手順があります。"
+)
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Access log lines without the query string: /search?q= carries the question."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        path = getattr(self, "path", "").split("?", 1)[0]
+        access_log.info("%s %s %s", getattr(self, "command", "-"), path, code)
+
+
+@click.command()
+def run() -> None:
+    """ページを表示し、設定があれば Slack にソケットモードで接続します。"""
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        _fail(str(error), EXIT_CONFIG)
+
+    from bot.logging_setup import configure_logging
+    from bot.reload import start_reloader
+    from bot.store import open_store
+    from bot.wsgi import create_wsgi
+
+    configure_logging(settings)
+    try:
+        service = Service.from_settings(settings, store=open_store(settings))
+    except DataError as error:
+        _fail(error.report(), EXIT_CONFIG)
+    start_reloader(service, watch_files=True)
+
+    server = _serve_pages(settings, create_wsgi(settings, service))
+    url = f"http://{_display_host(settings.host)}:{settings.port}"
+    stop = threading.Event()
+    _stop_on_signals(stop)
+
+    if settings.slack_mode == "socket":
+        handler = _connect_socket_mode(settings, service, server)
+        click.echo(f"Slack にソケットモードで接続しました。ページ: {url}")
+        click.echo("終了するには Ctrl+C を押してください。")
+        try:
+            stop.wait()
+        finally:
+            handler.close()
+            server.shutdown()
+        return
+
+    if settings.slack_mode == "http":
+        click.echo(f"ページ: {url}  Slack（HTTP モード）の受け口: {url}/slack/events")
+    else:
+        click.echo(f"ページ: {url}")
+        click.echo(PAGES_ONLY_HELP)
+    click.echo("終了するには Ctrl+C を押してください。")
+    try:
+        stop.wait()
+    finally:
+        server.shutdown()
+
+
+def _serve_pages(settings: Settings, wsgi_app) -> BaseWSGIServer:
+    """Bind first (so a busy port gets a Japanese sentence), then serve in a thread."""
+    try:
+        family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((settings.host, settings.port))
+        sock.listen(128)
+    except OSError as error:
+        _fail(
+            f"{settings.host}:{settings.port} で待ち受けできません（{error.strerror or error}）。"
+            "環境変数 PORT で別のポートを指定してください。",
+            EXIT_SERVER,
+        )
+    server = make_server(
+        settings.host,
+        settings.port,
+        wsgi_app,
+        threaded=True,
+        request_handler=QuietRequestHandler,
+        fd=sock.fileno(),
+    )
+    sock.close()  # the server holds its own duplicate of the socket
+    thread = threading.Thread(target=server.serve_forever, name="pages", daemon=True)
+    thread.start()
+    return server
+
+
+def _connect_socket_mode(settings: Settings, service: Service, server: BaseWSGIServer):
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
+    from bot.slack.app import create_app
+
+    try:
+        app = create_app(settings, service, verify_token=True)
+    except BoltError:
+        server.shutdown()
+        _fail(
+            "SLACK_BOT_TOKEN で Slack に接続できませんでした。トークンが正しいか、"
+            "アプリがワークスペースにインストールされているか確かめてください。",
+            EXIT_CONFIG,
+        )
+    except (SlackClientError, OSError) as error:
+        server.shutdown()
+        _fail(
+            f"Slack に接続できませんでした（{type(error).__name__}）。ネットワークを確かめてください。",
+            EXIT_SERVER,
+        )
+    handler = SocketModeHandler(app, app_token=settings.slack_app_token)
+    try:
+        handler.connect()
+    except SlackApiError as error:
+        server.shutdown()
+        code = error.response.get("error") if isinstance(error.response.data, dict) else ""
+        _fail(
+            f"SLACK_APP_TOKEN でソケットモードに接続できませんでした（{code or 'error'}）。"
+            "App-Level Token に connections:write が付いているか、"
+            "アプリ設定で Socket Mode が有効か確かめてください。",
+            EXIT_CONFIG,
+        )
+    except (SlackClientError, OSError) as error:
+        server.shutdown()
+        _fail(
+            f"Slack に接続できませんでした（{type(error).__name__}）。ネットワークを確かめてください。",
+            EXIT_SERVER,
+        )
+    return handler
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    def handle(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handle)
+
+
+def _display_host(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(code)

@@ -1,0 +1,104 @@
+"""create_app(): the Bolt app, its Web API client, event dedupe and every listener."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.middleware.authorization.single_team_authorization import SingleTeamAuthorization
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
+
+from bot.logging_setup import BOLT_LOGGER, bolt_logger
+from bot.service import Service
+from bot.settings import Settings
+from bot.slack.dedupe import EventDeduper
+from bot.slack.delivery import DEFAULT_TIMEOUT
+from bot.slack.listeners import register_all
+
+log = logging.getLogger(__name__)
+
+# Listeners do network I/O after the ack; more threads than cores is what they need.
+LISTENER_THREADS = 16
+
+
+def create_app(
+    settings: Settings,
+    service: Service,
+    *,
+    verify_token: bool = False,
+    deduper: EventDeduper | None = None,
+) -> App:
+    """The Bolt app for ``settings.slack_mode`` ("socket" or "http").
+
+    ``verify_token``: call auth.test now (fails fast on a bad token); otherwise Bolt calls
+    it on the first request. Requests over HTTP are always signature-checked; Socket Mode
+    needs no signature.
+    """
+    if not settings.slack_bot_token:
+        raise ValueError("create_app needs SLACK_BOT_TOKEN")
+    client = WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=int(DEFAULT_TIMEOUT),
+        logger=logging.getLogger("slack_sdk.web.base_client"),
+        # Retries are Delivery's job, with one policy for every call.
+        retry_handlers=[],
+    )
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret or "",
+        token_verification_enabled=verify_token,
+        # Bolt skips the check for Socket Mode requests by itself; over HTTP it is never off.
+        request_verification_enabled=bool(settings.slack_signing_secret),
+        logger=bolt_logger(),
+        name=BOLT_LOGGER,
+        listener_executor=ThreadPoolExecutor(
+            max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"
+        ),
+    )
+    app.use(_dedupe_middleware(deduper or EventDeduper()))
+    app.error(_on_error)
+    register_all(app, service)
+    return app
+
+
+def warm_authorization(app: App) -> bool:
+    """Call auth.test now, so the first request from Slack is acked without waiting for it.
+
+    Bolt otherwise calls auth.test inside the first request, before the ack. Run it in a
+    thread at startup; on failure Bolt simply tries again on the first request.
+    """
+    # Bolt keeps no public handle on its authorization middleware.
+    for middleware in getattr(app, "_middleware_list", ()):
+        if isinstance(middleware, SingleTeamAuthorization):
+            if middleware.auth_test_result is None:
+                try:
+                    middleware.auth_test_result = app.client.auth_test()
+                except Exception as error:
+                    log.warning(
+                        "auth.test at startup failed (%s); retried on the first request",
+                        type(error).__name__,
+                    )
+                    return False
+            return True
+    return False
+
+
+def _dedupe_middleware(deduper: EventDeduper):
+    def dedupe_events(req: BoltRequest, body: dict, next) -> BoltResponse | None:
+        event_id = body.get("event_id") if isinstance(body, dict) else None
+        if event_id and not deduper.first_time(str(event_id)):
+            retry = (req.headers.get("x-slack-retry-num") or [""])[0]
+            log.info("duplicate event %s skipped (retry %s)", event_id, retry or "-")
+            return BoltResponse(status=200, body="")
+        return next()
+
+    return dedupe_events
+
+
+def _on_error(error: Exception) -> None:
+    # Bolt's default handler logs the same; this one is here so nothing else is ever added
+    # to the line (the request body is not).
+    log.error("slack listener failed: %s", type(error).__name__, exc_info=error)

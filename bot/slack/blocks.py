@@ -1,0 +1,565 @@
+"""Answers as Slack messages: Block Kit within its limits, plus a plain-text twin.
+
+Pure functions of an Answer and the plan data: nothing here searches, posts or logs.
+Everything that comes from a person (the question, a message) or from the data files is
+escaped, so it can never ping a channel or pass for a link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from bot.slack import payloads
+from bot.slack.payloads import Snapshot
+from bot.slack.text import clip, escape, fit_escaped, trim_sentences
+from index.model import (
+    CURRENT_PLAN,
+    PLAN_NAMES,
+    Answer,
+    Hit,
+    Measure,
+    PlanData,
+    QuestionKind,
+    Section,
+    Status,
+)
+
+# Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks).
+MAX_BLOCKS = 50
+MAX_HOME_BLOCKS = 100
+MAX_SECTION = 3000
+MAX_CONTEXT = 2000
+MAX_BUTTON_TEXT = 75
+MAX_HEADER = 150
+MAX_TEXT = 3000  # the notification text; Slack allows more, people read less
+MAX_PLAIN = 3900  # the whole answer as text, when blocks are refused
+
+PAGE_SIZE = 3
+SUMMARY_CHARS = 160
+ECHO_CHARS = 200
+
+ACTION_SHARE = "soudan_share"
+ACTION_MORE = "soudan_more"
+ACTION_HELPFUL = "soudan_helpful"
+ACTION_NOT_HELPFUL = "soudan_not_helpful"
+ACTION_SUGGEST = "soudan_suggest"  # one per button: soudan_suggest_0, _1, ...
+ACTION_DIRECTORY = "soudan_directory"
+
+SOURCE_NAME = PLAN_NAMES[CURRENT_PLAN]
+# The 2nd plan ran 令和3〜5年度 (city site); the 3rd follows it. Its end year is not in the data.
+PLAN_PERIODS = {2: "令和3年度〜令和5年度", 3: "令和6年度〜"}
+EXAMPLES = (
+    "家賃を滞納していて、来月には退去を求められそう",
+    "中学生の子が家族の介護をしていて学校を休みがち",
+    "40代の息子が長年ひきこもっている",
+    "保護課の取組",
+    "1-3-8",
+    "第２期の取組は第３期でどうなった？",
+)
+PRIVACY_NOTE = "相談者の氏名・連絡先・番号などは入力せず、状況だけを書いてください。"
+ERROR_TEXT = (
+    "申し訳ありません。回答を作る途中で問題が起きました。"
+    "時間をおいてもう一度お試しください。続くときは管理者にお知らせください。"
+)
+NOT_FOUND_TEXT = (
+    "この質問に合う取組は、{source}には見つかりませんでした。"
+    "言葉を変えてお試しいただくか、担当課の一覧から近い課にご相談ください。"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message to send: blocks, the notification text, and the whole of it as text."""
+
+    blocks: list[dict] = field(default_factory=list)
+    text: str = ""
+    plain: str = ""
+
+    def payload(self) -> dict:
+        return {"blocks": self.blocks, "text": self.text}
+
+    def plain_payload(self) -> dict:
+        return {"text": self.plain or self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Where things live: the data to look names up in and the base of every link."""
+
+    data: PlanData
+    base_url: str
+    official_plan_url: str = ""
+
+    def measure_url(self, measure: Measure) -> str:
+        return f"{self.base_url}/measures/{measure.id}"
+
+    def department_url(self, name: str) -> str:
+        return f"{self.base_url}/departments/{quote(name, safe='')}"
+
+    def directory_url(self) -> str:
+        return f"{self.base_url}/departments"
+
+
+# ---------------------------------------------------------------- answers
+
+
+def answer_message(
+    answer: Answer,
+    links: Links,
+    *,
+    surface: str,
+    echo: str | None = None,
+    share_question: str | None = None,
+    reminder: str | None = None,
+) -> Message:
+    """The reply to a question.
+
+    ``echo``: the question as typed, shown (escaped) above the answer. ``share_question``:
+    None for no share button, else the question text the share may repost ("" for none).
+    ``reminder``: the privacy reminder, shown first.
+    """
+    top: list[dict] = []
+    plain: list[str] = []
+    if reminder:
+        top.append(_context(f":warning: {escape(reminder)}"))
+        plain.append(reminder)
+    if echo:
+        top.append(_context(f"質問: {fit_escaped(echo, ECHO_CHARS)}"))
+
+    if answer.kind == QuestionKind.EMPTY:
+        body, tail, text, body_plain = _help_parts(links)
+    elif answer.kind == QuestionKind.DEPARTMENT:
+        body, tail, text, body_plain = _department_parts(answer, links, surface)
+    elif not answer.hits or (answer.abstained and answer.kind != QuestionKind.HISTORY):
+        # Never an empty reply: no hits reads as "not found", with a way forward.
+        body, tail, text, body_plain = _not_found_parts(answer, links, surface)
+    else:
+        body, tail, text, body_plain = _hits_parts(answer, links, surface, share_question)
+    plain.extend(body_plain)
+    return _finish(top + body, tail + [_footer(links)], text, plain + [_footer_plain(links)])
+
+
+def more_message(snapshot: Snapshot, links: Links) -> Message:
+    """The next page of an answer, from the hits the 「もっと見る」 button carried."""
+    answer = snapshot.answer(links.data)
+    if not answer.hits:
+        return notice_message("続きの取組はありません。データが更新された可能性があります。")
+    page, rest = answer.hits[:PAGE_SIZE], answer.hits[PAGE_SIZE:]
+    first = snapshot.shown + 1
+    heading = f"続きの取組（{first}〜{first + len(page) - 1}件目）"
+    body = [_section(f"*{heading}*")]
+    plain = [heading]
+    for hit in page:
+        blocks, text = _card(hit, links)
+        body.extend(blocks)
+        plain.append(text)
+    buttons = []
+    if rest:
+        more = Snapshot.of(answer, snapshot.surface, rest, shown=snapshot.shown + len(page))
+        buttons.append(_button("もっと見る", ACTION_MORE, more.encode()))
+    buttons.extend(_feedback_buttons(snapshot.surface, page[0].measure))
+    tail = [_actions(buttons)] if buttons else []
+    text = f"続きの取組 {len(page)}件"
+    return _finish(body, tail + [_footer(links)], text, plain + [_footer_plain(links)])
+
+
+def shared_message(snapshot: Snapshot, links: Links, user_id: str | None) -> Message:
+    """An answer posted to the channel by the asker: who asked, the question if it may be
+    reposted, the measures and whom to contact."""
+    answer = snapshot.answer(links.data)
+    who = f"<@{user_id}> さん" if user_id and _is_user_id(user_id) else "チームのメンバー"
+    body = [_context(f"{who}が相談ナビで調べた結果を共有しました。")]
+    plain = ["相談ナビで調べた結果の共有です。"]
+    if snapshot.question:
+        body.append(_section(f"*質問*\n{fit_escaped(snapshot.question, 1000)}"))
+        plain.append(f"質問: {snapshot.question}")
+    if not answer.hits:
+        body.append(_section("共有できる取組がありませんでした。"))
+    for hit in answer.hits[:PAGE_SIZE]:
+        blocks, text = _card(hit, links)
+        body.extend(blocks)
+        plain.append(text)
+    contacts = _contacts(answer.departments, links)
+    if contacts:
+        body.append(contacts[0])
+        plain.append(contacts[1])
+    tail = []
+    if answer.hits:
+        tail.append(_actions(_feedback_buttons(snapshot.surface, answer.hits[0].measure)))
+    text = _summary_text(answer)
+    return _finish(body, tail + [_footer(links)], text, plain + [_footer_plain(links)])
+
+
+# ---------------------------------------------------------------- other messages
+
+
+def help_message(links: Links, *, command: str = "/soudan") -> Message:
+    body, tail, text, plain = _help_parts(links, command=command)
+    return _finish(body, tail + [_footer(links)], text, plain + [_footer_plain(links)])
+
+
+def directory_message(links: Links) -> Message:
+    body, plain = _directory_blocks(links)
+    return _finish(body, [_footer(links)], "担当課の一覧", [plain, _footer_plain(links)])
+
+
+def notice_message(text: str) -> Message:
+    """One short sentence of ours (escaped all the same)."""
+    return _finish([_section(fit_escaped(text, MAX_SECTION))], [], text, [text])
+
+
+def error_message() -> Message:
+    return notice_message(ERROR_TEXT)
+
+
+def thanks_message(helpful: bool) -> Message:
+    if helpful:
+        return notice_message("ご意見ありがとうございます。今後の改善に役立てます。")
+    return notice_message(
+        "ご意見ありがとうございます。合う取組が見つからないときは、言葉を変えてお試しいただくか、"
+        "担当課の一覧から近い課にご相談ください。"
+    )
+
+
+def home_view(links: Links) -> dict:
+    """The App Home tab: how to ask, examples, the plan and data version, the directory."""
+    data = links.data
+    count = len(data.plan_measures(CURRENT_PLAN))
+    period = PLAN_PERIODS.get(CURRENT_PLAN, "")
+    blocks: list[dict] = [
+        _header("相談ナビ"),
+        _section(
+            f"{escape(SOURCE_NAME)}の取組から、相談内容に合うものと担当課を探します。\n"
+            "相談者の状況をふだんの言葉で書いてください。"
+        ),
+        _section(
+            "*聞き方*\n"
+            "• どのチャンネルでも `/soudan 質問` （回答はあなただけに表示されます）\n"
+            "• チャンネルで `@相談ナビ 質問` （回答はスレッドに届きます）\n"
+            "• このアプリにダイレクトメッセージ\n"
+            "• メッセージの「…」→「関連する取組を探す」（同僚の相談メモから探せます）"
+        ),
+        _section("*質問の例*\n" + "\n".join(f"• {escape(e)}" for e in EXAMPLES)),
+        _context(f":lock: {escape(PRIVACY_NOTE)}"),
+        _divider(),
+        _section(
+            "*対象の計画*\n"
+            f"{_source_link(links)}（{escape(period)}）・取組 {count}件\n"
+            f"データの版: {escape(data.version.label)}"
+        ),
+        _divider(),
+    ]
+    directory, _ = _directory_blocks(links)
+    blocks.extend(directory)
+    if len(blocks) > MAX_HOME_BLOCKS:
+        blocks = blocks[: MAX_HOME_BLOCKS - 1] + [
+            _context(f"<{links.directory_url()}|担当課の一覧（すべて）を開く>")
+        ]
+    return {"type": "home", "blocks": blocks}
+
+
+# ---------------------------------------------------------------- parts of an answer
+
+Parts = tuple[list[dict], list[dict], str, list[str]]  # body, tail, text, plain lines
+
+
+def _hits_parts(answer: Answer, links: Links, surface: str, share_question: str | None) -> Parts:
+    body: list[dict] = []
+    plain: list[str] = []
+    if answer.notices:
+        notices = "\n".join(escape(n) for n in answer.notices)
+        body.append(_section(notices) if answer.kind == QuestionKind.HISTORY else _context(notices))
+        plain.extend(answer.notices)
+    page, rest = answer.hits[:PAGE_SIZE], answer.hits[PAGE_SIZE:]
+    for hit in page:
+        blocks, text = _card(hit, links)
+        body.extend(blocks)
+        plain.append(text)
+    contacts = _contacts(answer.departments, links)
+    if contacts:
+        body.append(contacts[0])
+        plain.append(contacts[1])
+    buttons = []
+    if rest:
+        more = Snapshot.of(answer, surface, rest, shown=len(page))
+        buttons.append(_button("もっと見る", ACTION_MORE, more.encode()))
+    if page:
+        buttons.extend(_feedback_buttons(surface, page[0].measure))
+    if share_question is not None and page:
+        share = Snapshot.of(answer, surface, page, question=share_question)
+        buttons.append(_button("チャンネルに共有", ACTION_SHARE, share.encode(), style="primary"))
+    tail = [_actions(buttons)] if buttons else []
+    return body, tail, _summary_text(answer), plain
+
+
+def _department_parts(answer: Answer, links: Links, surface: str) -> Parts:
+    name = answer.department or (answer.departments[0] if answer.departments else "")
+    dept = links.data.department(name)
+    measures = [h.measure for h in answer.hits]
+    head = f"*<{links.department_url(name)}|{fit_escaped(name, 200)}>* の取組"
+    head += f"（{_plan_short(CURRENT_PLAN)}・{len(measures)}件）" if measures else ""
+    lines = [head]
+    if dept is not None and dept.phone:
+        lines.append(f":telephone_receiver: {escape(dept.phone)}")
+    if dept is not None and dept.location:
+        lines.append(escape(dept.location))
+    body = [_section("\n".join(lines))]
+    plain = [f"{name} の取組（{len(measures)}件）"]
+    if not measures:
+        message = f"{name} の取組は{SOURCE_NAME}にはありません。"
+        body.append(_section(escape(message)))
+        plain.append(message)
+        return body, [], message, plain
+    rows = [
+        f"• <{links.measure_url(m)}|{fit_escaped(m.title, 300)}>（{_position(m)}）"
+        for m in measures
+    ]
+    for chunk in _chunks(rows, MAX_SECTION):
+        body.append(_section(chunk))
+    plain.extend(f"・{m.title}（{_position(m)}）{links.measure_url(m)}" for m in measures)
+    tail = [_actions(_feedback_buttons(surface, measures[0]))]
+    return body, tail, f"{name} の取組 {len(measures)}件", plain
+
+
+def _not_found_parts(answer: Answer, links: Links, surface: str) -> Parts:
+    message = NOT_FOUND_TEXT.format(source=SOURCE_NAME)
+    body = [_section(escape(message))]
+    plain = [message]
+    if answer.notices:
+        body.append(_context("\n".join(escape(n) for n in answer.notices)))
+        plain.extend(answer.notices)
+    buttons = []
+    if answer.suggestions:
+        body.append(_section("*もしかして*（押すとその言葉で探します）"))
+        plain.append("もしかして: " + "、".join(answer.suggestions))
+        for position, term in enumerate(answer.suggestions[:5]):
+            buttons.append(
+                _button(
+                    term,
+                    f"{ACTION_SUGGEST}_{position}",
+                    payloads.suggestion_value(surface, term),
+                )
+            )
+    buttons.append(_button("担当課の一覧", ACTION_DIRECTORY, surface))
+    return body, [_actions(buttons)], "合う取組が見つかりませんでした。", plain
+
+
+def _help_parts(links: Links, *, command: str = "/soudan") -> Parts:
+    command = escape(command)
+    body = [
+        _section(
+            "*相談ナビの使い方*\n"
+            f"相談者の状況をふだんの言葉で書くと、{escape(SOURCE_NAME)}から"
+            "合う取組と担当課、各取組のページへのリンクをお返しします。"
+        ),
+        _section(
+            f"• `{command} 質問` … あなただけに回答（「チャンネルに共有」もできます）\n"
+            "• `@相談ナビ 質問` … スレッドに回答\n"
+            "• ダイレクトメッセージ … その場で回答\n"
+            "• メッセージの「…」→「関連する取組を探す」 … そのメッセージの内容で検索"
+        ),
+        _section("*質問の例*\n" + "\n".join(f"• {escape(e)}" for e in EXAMPLES)),
+        _context(f":lock: {escape(PRIVACY_NOTE)}"),
+    ]
+    plain = [
+        "相談ナビの使い方: 相談者の状況をふだんの言葉で書くと、合う取組と担当課をお返しします。",
+        f"例: {EXAMPLES[0]}",
+        PRIVACY_NOTE,
+    ]
+    return body, [], "相談ナビの使い方", plain
+
+
+# ---------------------------------------------------------------- pieces
+
+
+def _card(hit: Hit, links: Links) -> tuple[list[dict], str]:
+    """One measure: linked title, badge, plan/section/No., departments, summary, why."""
+    m = hit.measure
+    url = links.measure_url(m)
+    departments = "、".join(m.departments) or "（担当課の記載なし）"
+    lines = [
+        f"*<{url}|{fit_escaped(m.title, 400)}>*  {_badge(m)}",
+        f"{_position(m)} ｜ 担当課: {fit_escaped(departments, 300)}",
+    ]
+    history = _history_line(m, links)
+    if history:
+        lines.append(history)
+    summary = trim_sentences(m.summary, SUMMARY_CHARS)
+    if summary:
+        lines.append(fit_escaped(summary, 1200))
+    blocks = [_section("\n".join(lines))]
+    plain = f"・{m.title}（{_position(m)}・{m.status.value}）担当課: {departments}\n  {url}"
+    if hit.why:
+        blocks.append(_context(f"一致: {fit_escaped(hit.why, 300)}"))
+    return blocks, plain
+
+
+def _badge(m: Measure) -> str:
+    if m.plan != CURRENT_PLAN:
+        return f"`{_plan_short(m.plan)}・{m.status.value}`"
+    return f"`{m.status.value}`"
+
+
+def _history_line(m: Measure, links: Links) -> str:
+    data = links.data
+    if m.plan == CURRENT_PLAN:
+        before = data.measure(m.predecessor) if m.predecessor else None
+        if before is None:
+            return ""
+        return (
+            f"{_plan_short(before.plan)}の <{links.measure_url(before)}|{_position(before, plan=False)}"
+            f"「{fit_escaped(before.title, 200)}」> から引き継いでいます"
+        )
+    after = data.measure(m.successor) if m.successor else None
+    if after is None or m.status == Status.ENDED:
+        return f"{_plan_short(CURRENT_PLAN)}には引き継がれていません（終了）"
+    return (
+        f"{_plan_short(after.plan)}では <{links.measure_url(after)}|{_position(after, plan=False)}"
+        f"「{fit_escaped(after.title, 200)}」> に引き継がれています（{m.status.value}）"
+    )
+
+
+def _position(m: Measure, *, plan: bool = True) -> str:
+    """第３期 １－（３） No.8"""
+    label = Section(m.plan, m.section, m.section_title).label
+    where = f"{label} No.{m.no}"
+    return f"{_plan_short(m.plan)} {where}" if plan else where
+
+
+def _plan_short(plan: int) -> str:
+    return f"第{str(plan).translate(_FULLWIDTH)}期"
+
+
+def _contacts(names: tuple[str, ...], links: Links) -> tuple[dict, str] | None:
+    if not names:
+        return None
+    lines, plain = [], []
+    for name in names[:8]:
+        dept = links.data.department(name)
+        phone = f"　:telephone_receiver: {escape(dept.phone)}" if dept and dept.phone else ""
+        lines.append(f"• <{links.department_url(name)}|{fit_escaped(name, 200)}>{phone}")
+        plain.append(name + (f"（{dept.phone}）" if dept and dept.phone else ""))
+    text = "*相談先の担当課*\n" + "\n".join(lines)
+    return _section(text), "相談先の担当課: " + "、".join(plain)
+
+
+def _directory_blocks(links: Links) -> tuple[list[dict], str]:
+    departments = sorted(links.data.departments, key=lambda d: (d.kana or d.name, d.name))
+    rows = []
+    for dept in departments:
+        phone = f"　:telephone_receiver: {escape(dept.phone)}" if dept.phone else ""
+        rows.append(f"• <{links.department_url(dept.name)}|{fit_escaped(dept.name, 200)}>{phone}")
+    blocks = [_section(f"*担当課の一覧*（{len(departments)}課）")]
+    blocks.extend(_section(chunk) for chunk in _chunks(rows, MAX_SECTION))
+    plain = "担当課の一覧: " + "、".join(d.name for d in departments)
+    return blocks, plain
+
+
+def _feedback_buttons(surface: str, measure: Measure) -> list[dict]:
+    value = payloads.feedback_value(surface, measure.id)
+    return [
+        _button("役に立った", ACTION_HELPFUL, value),
+        _button("違う", ACTION_NOT_HELPFUL, value),
+    ]
+
+
+def _summary_text(answer: Answer) -> str:
+    if not answer.hits:
+        return "合う取組が見つかりませんでした。"
+    first = answer.hits[0].measure.title
+    return f"「{first}」など{len(answer.hits)}件の取組が見つかりました。"
+
+
+def _source_link(links: Links) -> str:
+    if links.official_plan_url:
+        return f"<{links.official_plan_url}|{escape(SOURCE_NAME)}>"
+    return escape(SOURCE_NAME)
+
+
+def _footer(links: Links) -> dict:
+    return _context(f"出典: {_source_link(links)} ｜ データ: {escape(links.data.version.label)}")
+
+
+def _footer_plain(links: Links) -> str:
+    return f"出典: {SOURCE_NAME}（データ: {links.data.version.label}）"
+
+
+# ---------------------------------------------------------------- Block Kit elements
+
+
+def _section(mrkdwn: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _cap(mrkdwn, MAX_SECTION)}}
+
+
+def _context(mrkdwn: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cap(mrkdwn, MAX_CONTEXT)}]}
+
+
+def _header(text: str) -> dict:
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, MAX_HEADER)}}
+
+
+def _divider() -> dict:
+    return {"type": "divider"}
+
+
+def _button(text: str, action_id: str, value: str, *, style: str | None = None) -> dict:
+    button = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": clip(text, MAX_BUTTON_TEXT)},
+        "action_id": action_id,
+        "value": value[: payloads.MAX_VALUE],
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def _actions(elements: list[dict]) -> dict:
+    return {"type": "actions", "elements": elements[:25]}
+
+
+def _cap(mrkdwn: str, limit: int) -> str:
+    """Already-escaped text cut to ``limit``, never inside an entity or a <link>."""
+    if len(mrkdwn) <= limit:
+        return mrkdwn
+    cut = mrkdwn[: limit - 1]
+    for opener, closer in (("&", ";"), ("<", ">")):
+        start = cut.rfind(opener)
+        if start != -1 and cut.find(closer, start) == -1:
+            cut = cut[:start]
+    return cut + "…"
+
+
+def _chunks(rows: list[str], limit: int) -> list[str]:
+    chunks: list[str] = []
+    current = ""
+    for row in rows:
+        row = _cap(row, limit)
+        if current and len(current) + 1 + len(row) > limit:
+            chunks.append(current)
+            current = row
+        else:
+            current = f"{current}\n{row}" if current else row
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _finish(body: list[dict], tail: list[dict], text: str, plain: list[str]) -> Message:
+    """Body and tail (buttons, footer) within the block limit; the tail always survives."""
+    room = MAX_BLOCKS - len(tail)
+    if len(body) > room:
+        body = body[: room - 1] + [_context("…表示しきれない分は省略しました。")]
+    # text and plain are read as mrkdwn too: escaped here, from the raw strings given.
+    return Message(
+        body + tail, fit_escaped(text, MAX_TEXT), fit_escaped("\n".join(plain), MAX_PLAIN)
+    )
+
+
+def _is_user_id(value: str) -> bool:
+    return value[:1] in ("U", "W") and value[1:].isalnum() and value.isupper() and len(value) < 24
+
+
+_FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")

@@ -1,0 +1,13 @@
+"""Thin Bolt listeners, one module a surface; each has ``register(app, service)``."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.service import Service
+from bot.slack.listeners import actions, commands, events, home, shortcuts
+
+
+def register_all(app: App, service: Service) -> None:
+    for module in (commands, events, actions, shortcuts, home):
+        module.register(app, service)

@@ -1,0 +1,127 @@
+"""What the buttons carry: small, bounded, and never a question that holds client details.
+
+Slack gives a button 2,000 characters of value. A button carries the hits it needs to show
+(ids and the reason they matched), so pressing it never searches again; the share button
+carries the question only when the caller has cleared it for reposting.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from index.model import Answer, Hit, Match, PlanData, QuestionKind
+
+MAX_VALUE = 2000
+MAX_WHY = 60
+MAX_QUESTION = 500
+_MEASURE_ID = re.compile(r"^[23]-\d{1,2}-\d{1,2}-\d{1,3}$")
+_SURFACES = frozenset({"slash", "mention", "dm", "shortcut", "home"})
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Enough of an answer to show it again: which surface, which hits, whom to contact."""
+
+    surface: str
+    kind: QuestionKind
+    hits: tuple[tuple[str, str], ...]  # (measure id, why)
+    departments: tuple[str, ...] = ()
+    question: str = ""  # only when it may be reposted
+    shown: int = 0  # hits already shown before these
+
+    def encode(self) -> str:
+        """JSON within Slack's limit: the question is shortened and trailing hits dropped first."""
+        hits = [[mid, why[:MAX_WHY]] for mid, why in self.hits]
+        body = {
+            "s": self.surface,
+            "k": self.kind.value,
+            "n": self.shown,
+            "d": list(self.departments[:5]),
+            "q": self.question[:MAX_QUESTION],
+            "h": hits,
+        }
+        value = _dump(body)
+        while len(value) > MAX_VALUE and body["h"]:
+            body["h"].pop()
+            value = _dump(body)
+        while len(value) > MAX_VALUE and body["q"]:
+            body["q"] = body["q"][: len(body["q"]) // 2]
+            value = _dump(body)
+        return value
+
+    @classmethod
+    def decode(cls, value: str) -> Snapshot | None:
+        """The snapshot in a button value, or None when it is not one of ours."""
+        if not isinstance(value, str) or len(value) > MAX_VALUE:
+            return None
+        try:
+            body = json.loads(value)
+            surface = body["s"] if body["s"] in _SURFACES else "slash"
+            kind = QuestionKind(body["k"])
+            shown = int(body.get("n", 0))
+            hits = tuple(
+                (str(mid), str(why)) for mid, why in body["h"] if _MEASURE_ID.match(str(mid))
+            )
+            departments = tuple(str(d) for d in body.get("d", ()))
+            question = str(body.get("q", ""))
+        except (ValueError, KeyError, TypeError):
+            return None
+        return cls(surface, kind, hits, departments, question, max(shown, 0))
+
+    @classmethod
+    def of(
+        cls,
+        answer: Answer,
+        surface: str,
+        hits: tuple[Hit, ...],
+        *,
+        question: str = "",
+        shown: int = 0,
+    ) -> Snapshot:
+        return cls(
+            surface,
+            answer.kind,
+            tuple((h.measure.id, h.why) for h in hits),
+            answer.departments,
+            question,
+            shown,
+        )
+
+    def answer(self, data: PlanData) -> Answer:
+        """The answer again, over the current data (hits whose measure is gone are left out)."""
+        hits = []
+        for mid, why in self.hits:
+            measure = data.measure(mid)
+            if measure is not None:
+                matched = tuple(Match(part, part) for part in why.split("、") if part)
+                hits.append(Hit(measure, 0.0, matched))
+        return Answer(self.question, self.kind, tuple(hits), self.departments, not hits)
+
+
+def feedback_value(surface: str, measure_id: str) -> str:
+    return f"{surface}|{measure_id}"
+
+
+def parse_feedback(value: str) -> tuple[str, str] | None:
+    surface, _, measure_id = (value or "").partition("|")
+    if surface not in _SURFACES or not _MEASURE_ID.match(measure_id):
+        return None
+    return surface, measure_id
+
+
+def suggestion_value(surface: str, term: str) -> str:
+    return f"{surface}|{term[:100]}"
+
+
+def parse_suggestion(value: str) -> tuple[str, str] | None:
+    surface, _, term = (value or "").partition("|")
+    term = term.strip()
+    if surface not in _SURFACES or not term or len(term) > 100:
+        return None
+    return surface, term
+
+
+def _dump(body: dict) -> str:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))

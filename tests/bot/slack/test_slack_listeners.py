@@ -1,0 +1,402 @@
+"""Listener logic called directly (no HTTP): what each surface sends, to whom, where."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.slack import blocks
+from bot.slack.listeners.actions import (
+    handle_directory,
+    handle_feedback,
+    handle_more,
+    handle_share,
+    handle_suggestion,
+)
+from bot.slack.listeners.commands import handle_command
+from bot.slack.listeners.events import handle_direct_message, handle_mention
+from bot.slack.listeners.home import handle_home_opened
+from bot.slack.listeners.shortcuts import handle_message_shortcut
+from bot.slack.payloads import Snapshot
+from tests.bot.slack.conftest import BASE_URL
+from tests.fakes.fake_slack import BOT_ID, BOT_USER_ID
+
+RENT = "家賃を3か月滞納していて退去を求められそう"
+
+
+def link_of_top(responder, question: str) -> str:
+    measure = responder.service.answer(question, surface="cli").hits[0].measure
+    return f"{BASE_URL}/measures/{measure.id}"
+
+
+@pytest.fixture
+def top(responder):
+    """The service's own top measure for RENT: what every surface must show first."""
+    return responder.service.answer(RENT, surface="cli").hits[0].measure
+
+
+@pytest.fixture
+def top_link(top) -> str:
+    return f"{BASE_URL}/measures/{top.id}"
+
+
+def slash(fake_slack, text: str, **extra) -> dict:
+    return {
+        "command": "/soudan",
+        "text": text,
+        "user_id": "U100",
+        "channel_id": "C100",
+        "response_url": fake_slack.response_url("slash"),
+        **extra,
+    }
+
+
+def mention(text: str, **extra) -> dict:
+    return {
+        "type": "app_mention",
+        "user": "U100",
+        "channel": "C100",
+        "ts": "1700000001.000100",
+        "text": f"<@{BOT_USER_ID}> {text}",
+        **extra,
+    }
+
+
+def dm(text: str, **extra) -> dict:
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "user": "U100",
+        "channel": "D100",
+        "ts": "1700000002.000100",
+        "text": text,
+        **extra,
+    }
+
+
+def action(fake_slack, action_id: str, value: str, **extra) -> dict:
+    return {
+        "type": "block_actions",
+        "user": {"id": "U100"},
+        "channel": {"id": "C100"},
+        "container": {"type": "message", "channel_id": "C100", "is_ephemeral": True},
+        "response_url": fake_slack.response_url("action"),
+        "actions": [{"action_id": action_id, "value": value, "type": "button"}],
+        **extra,
+    }
+
+
+# ------------------------------------------------------------------ /soudan
+
+
+def test_slash_answers_privately_with_measure_link_department_and_share(
+    fake_slack, responder, top_link, top
+):
+    handle_command(slash(fake_slack, RENT), responder)
+    [reply] = fake_slack.calls_to("response_url")
+    assert reply.params["response_type"] == "ephemeral"
+    assert top_link in reply.text
+    assert all(name in reply.text for name in top.departments)
+    assert f"質問: {RENT}" in reply.text
+    assert set(reply.buttons()) >= {
+        blocks.ACTION_SHARE,
+        blocks.ACTION_HELPFUL,
+        blocks.ACTION_NOT_HELPFUL,
+    }
+    assert fake_slack.calls_to("chat.postMessage") == []  # nothing public
+
+
+@pytest.mark.parametrize("text", ["", "help", "ヘルプ", "  "])
+def test_slash_alone_or_help_explains_how_to_ask(fake_slack, responder, text):
+    handle_command(slash(fake_slack, text), responder)
+    [reply] = fake_slack.calls_to("response_url")
+    assert "相談ナビの使い方" in reply.text and "/soudan 質問" in reply.text
+
+
+def test_slash_echo_is_escaped(fake_slack, responder):
+    # Slack sends a typed "<" as "&lt;": the echo shows it and never pings.
+    handle_command(slash(fake_slack, "&lt;!channel&gt; 家賃が払えない"), responder)
+    [reply] = fake_slack.calls_to("response_url")
+    assert "質問: &lt;!channel&gt; 家賃が払えない" in reply.text
+    assert "<!channel>" not in reply.text
+
+
+def test_client_details_get_a_reminder_and_are_never_in_the_share_button(fake_slack, responder):
+    question = "田中さん 090-1234-5678 家賃を滞納"
+    top_link = link_of_top(responder, question)
+    handle_command(slash(fake_slack, question), responder)
+    [reply] = fake_slack.calls_to("response_url")
+    assert "個人が分かる情報（氏名・電話番号）" in reply.text
+    assert top_link in reply.text  # still answered
+    share = Snapshot.decode(reply.buttons()[blocks.ACTION_SHARE]["value"])
+    assert share.question == ""
+    assert "090" not in reply.buttons()[blocks.ACTION_SHARE]["value"]
+
+
+def test_slash_falls_back_to_an_ephemeral_message_when_response_url_fails(
+    fake_slack, responder, top_link
+):
+    fake_slack.fail("response_url", "expired_url", status=404)
+    handle_command(slash(fake_slack, RENT), responder)
+    [ephemeral] = fake_slack.calls_to("chat.postEphemeral")
+    assert ephemeral.params["channel"] == "C100" and ephemeral.params["user"] == "U100"
+    assert top_link in ephemeral.text
+
+
+def test_an_internal_error_is_a_polite_sentence_without_a_traceback(
+    fake_slack, responder, monkeypatch, caplog
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(responder.service, "answer", broken)
+    handle_command(slash(fake_slack, RENT), responder)
+    [reply] = fake_slack.calls_to("response_url")
+    assert "申し訳ありません" in reply.text
+    assert "Traceback" not in reply.text and "exploded" not in reply.text
+    assert any("index exploded" in (r.exc_text or str(r.exc_info)) for r in caplog.records)
+    assert all(RENT not in r.getMessage() for r in caplog.records)
+
+
+# ------------------------------------------------------------------ @mention, DM
+
+
+def test_mention_answers_in_the_thread(fake_slack, responder, top_link, top):
+    handle_mention(mention(RENT), responder, bot_user_id=BOT_USER_ID)
+    [post] = fake_slack.calls_to("chat.postMessage")
+    assert post.params["channel"] == "C100"
+    assert post.params["thread_ts"] == "1700000001.000100"
+    assert top_link in post.text and top.departments[0] in post.text
+    assert RENT not in post.text  # the question is right above: not repeated in public
+
+
+def test_mention_inside_a_thread_answers_in_that_thread(fake_slack, responder):
+    handle_mention(mention(RENT, thread_ts="1699999999.000001"), responder, bot_user_id=BOT_USER_ID)
+    assert fake_slack.calls_to("chat.postMessage")[0].params["thread_ts"] == "1699999999.000001"
+
+
+def test_mention_with_client_details_gets_a_private_reminder(fake_slack, responder):
+    handle_mention(mention("山田様 昭和45年3月1日生 家賃滞納"), responder, bot_user_id=BOT_USER_ID)
+    [post] = fake_slack.calls_to("chat.postMessage")
+    [reminder] = fake_slack.calls_to("chat.postEphemeral")
+    assert "個人が分かる情報" not in post.text
+    assert (
+        reminder.params["user"] == "U100"
+        and reminder.params["thread_ts"] == post.params["thread_ts"]
+    )
+    assert "氏名・生年月日" in reminder.text
+
+
+def test_mention_alone_gets_the_help_in_the_thread(fake_slack, responder):
+    handle_mention(mention(""), responder, bot_user_id=BOT_USER_ID)
+    [post] = fake_slack.calls_to("chat.postMessage")
+    assert "相談ナビの使い方" in post.text and post.params["thread_ts"]
+
+
+def test_mention_that_cannot_be_posted_tells_the_asker(fake_slack, responder):
+    fake_slack.fail("chat.postMessage", "not_in_channel")
+    handle_mention(mention(RENT), responder, bot_user_id=BOT_USER_ID)
+    [note] = fake_slack.calls_to("chat.postEphemeral")
+    assert "/invite" in note.text
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"bot_id": "B999"},
+        {"user": BOT_USER_ID},
+        {"edited": {"user": "U100", "ts": "1"}},
+        {"subtype": "message_changed"},
+        {"channel": "D100"},  # a mention in a DM is answered as the DM
+    ],
+)
+def test_mentions_from_bots_edits_and_self_are_ignored(fake_slack, responder, extra):
+    handle_mention(mention(RENT, **extra), responder, bot_user_id=BOT_USER_ID)
+    assert fake_slack.settle(quiet=0.05) == []
+
+
+def test_direct_message_is_answered_there(fake_slack, responder, top_link):
+    handle_direct_message(dm(RENT), responder, bot_user_id=BOT_USER_ID)
+    [post] = fake_slack.calls_to("chat.postMessage")
+    assert post.params["channel"] == "D100"
+    assert post.params.get("thread_ts") is None
+    assert top_link in post.text
+
+
+def test_direct_message_with_client_details_has_the_reminder_inline(fake_slack, responder):
+    handle_direct_message(dm("ケース番号 12345 家賃"), responder, bot_user_id=BOT_USER_ID)
+    [post] = fake_slack.calls_to("chat.postMessage")
+    assert "ケース番号などの番号" in post.text
+    assert fake_slack.calls_to("chat.postEphemeral") == []
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"bot_id": BOT_ID, "subtype": "bot_message"},
+        {"user": BOT_USER_ID},
+        {"subtype": "message_changed"},
+        {"subtype": "message_deleted"},
+        {"channel_type": "channel"},
+        {"bot_profile": {"name": "other"}},
+    ],
+)
+def test_direct_messages_from_bots_edits_and_self_are_ignored(fake_slack, responder, extra):
+    handle_direct_message(dm(RENT, **extra), responder, bot_user_id=BOT_USER_ID)
+    assert fake_slack.settle(quiet=0.05) == []
+
+
+# ------------------------------------------------------------------ shortcut, home
+
+
+def test_message_shortcut_searches_that_message_and_answers_privately(
+    fake_slack, responder, top_link
+):
+    body = {
+        "type": "message_action",
+        "callback_id": "soudan_find_measures",
+        "user": {"id": "U200"},
+        "channel": {"id": "C100"},
+        "message": {"type": "message", "user": "U100", "ts": "1.1", "text": f"相談メモ: {RENT}"},
+        "response_url": fake_slack.response_url("shortcut"),
+    }
+    handle_message_shortcut(body, responder)
+    [reply] = fake_slack.calls_to("response_url")
+    assert reply.params["response_type"] == "ephemeral"
+    assert top_link in reply.text
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_message_shortcut_on_a_message_without_text(fake_slack, responder):
+    body = {
+        "user": {"id": "U200"},
+        "channel": {"id": "C1"},
+        "message": {"text": ""},
+        "response_url": fake_slack.response_url(),
+    }
+    handle_message_shortcut(body, responder)
+    assert "検索できる文章がありません" in fake_slack.calls_to("response_url")[0].text
+
+
+def test_home_tab_is_published_with_directory_and_version(fake_slack, responder):
+    handle_home_opened({"type": "app_home_opened", "user": "U100", "tab": "home"}, responder)
+    [publish] = fake_slack.calls_to("views.publish")
+    assert publish.params["user_id"] == "U100"
+    assert publish.params["view"]["type"] == "home"
+    text = publish.text
+    assert "保護課" in text and responder.service.data.version.label in text
+    assert "第３期千葉市貧困対策アクションプラン" in text
+
+
+def test_the_messages_tab_publishes_nothing(fake_slack, responder):
+    handle_home_opened({"type": "app_home_opened", "user": "U100", "tab": "messages"}, responder)
+    assert fake_slack.calls == []
+
+
+# ------------------------------------------------------------------ buttons
+
+
+def first_reply_buttons(fake_slack, responder, text=RENT) -> dict:
+    handle_command(slash(fake_slack, text), responder)
+    buttons = fake_slack.calls_to("response_url")[0].buttons()
+    fake_slack.reset()
+    return buttons
+
+
+def test_share_posts_the_answer_to_the_channel_with_the_question(fake_slack, responder, top_link):
+    value = first_reply_buttons(fake_slack, responder)[blocks.ACTION_SHARE]["value"]
+    handle_share(action(fake_slack, blocks.ACTION_SHARE, value), responder)
+    [post] = fake_slack.calls_to("chat.postMessage")
+    assert post.params["channel"] == "C100"
+    assert "<@U100> さん" in post.text and RENT in post.text and top_link in post.text
+    [done] = fake_slack.calls_to("response_url")
+    assert "共有しました" in done.text and done.params["response_type"] == "ephemeral"
+
+
+def test_share_of_a_question_with_client_details_never_reposts_it(fake_slack, responder):
+    question = "田中さん 090-1234-5678 家賃を滞納"
+    top_link = link_of_top(responder, question)
+    value = first_reply_buttons(fake_slack, responder, question)[blocks.ACTION_SHARE]["value"]
+    handle_share(action(fake_slack, blocks.ACTION_SHARE, value), responder)
+    [post] = fake_slack.calls_to("chat.postMessage")
+    assert "田中" not in post.text and "090" not in post.text
+    assert top_link in post.text
+
+
+def test_share_where_the_bot_is_not_a_member_uses_the_response_url(fake_slack, responder, top_link):
+    value = first_reply_buttons(fake_slack, responder)[blocks.ACTION_SHARE]["value"]
+    fake_slack.fail("chat.postMessage", "not_in_channel")
+    handle_share(action(fake_slack, blocks.ACTION_SHARE, value), responder)
+    in_channel, done = fake_slack.calls_to("response_url")
+    assert in_channel.params["response_type"] == "in_channel" and top_link in in_channel.text
+    assert "共有しました" in done.text
+
+
+def test_share_that_fails_everywhere_says_how_to_fix_it(fake_slack, responder):
+    value = first_reply_buttons(fake_slack, responder)[blocks.ACTION_SHARE]["value"]
+    fake_slack.fail("chat.postMessage", "channel_not_found")
+    fake_slack.fail("response_url", "channel_not_found", status=404)
+    handle_share(action(fake_slack, blocks.ACTION_SHARE, value), responder)
+    assert "/invite" in fake_slack.calls_to("response_url")[-1].text
+
+
+def test_more_shows_the_next_results_privately(fake_slack, responder, top_link):
+    buttons = first_reply_buttons(fake_slack, responder)
+    handle_more(
+        action(fake_slack, blocks.ACTION_MORE, buttons[blocks.ACTION_MORE]["value"]), responder
+    )
+    [reply] = fake_slack.calls_to("response_url")
+    assert "4〜6件目" in reply.text
+    assert top_link not in reply.text  # the first result is not repeated
+    assert reply.text.count(f"{BASE_URL}/measures/3-") >= 3
+
+
+def test_feedback_records_the_vote_and_thanks(fake_slack, responder, store, top):
+    buttons = first_reply_buttons(fake_slack, responder)
+    value = buttons[blocks.ACTION_HELPFUL]["value"]
+    handle_feedback(action(fake_slack, blocks.ACTION_HELPFUL, value), responder)
+    handle_feedback(action(fake_slack, blocks.ACTION_NOT_HELPFUL, value), responder)
+    assert store.feedback == [(top.id, True, "slash", "U100"), (top.id, False, "slash", "U100")]
+    thanks = fake_slack.calls_to("response_url")
+    assert len(thanks) == 2 and all("ありがとうございます" in t.text for t in thanks)
+
+
+def test_a_forged_button_value_is_refused_politely(fake_slack, responder, store):
+    handle_feedback(action(fake_slack, blocks.ACTION_HELPFUL, "slash|<!channel>"), responder)
+    handle_more(action(fake_slack, blocks.ACTION_MORE, "{not json"), responder)
+    handle_share(action(fake_slack, blocks.ACTION_SHARE, "x" * 5000), responder)
+    assert store.feedback == []
+    replies = fake_slack.calls_to("response_url")
+    assert len(replies) == 3 and all("もう一度質問してください" in r.text for r in replies)
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_a_question_the_plan_does_not_cover_offers_suggestions_that_search(fake_slack, responder):
+    handle_command(slash(fake_slack, "宇宙旅行に行きたい"), responder)
+    [reply] = fake_slack.calls_to("response_url")
+    assert "見つかりませんでした" in reply.text
+    buttons = reply.buttons()
+    suggestion = buttons[f"{blocks.ACTION_SUGGEST}_0"]
+    assert blocks.ACTION_DIRECTORY in buttons
+    fake_slack.reset()
+    handle_suggestion(action(fake_slack, suggestion["action_id"], suggestion["value"]), responder)
+    [answer] = fake_slack.calls_to("response_url")
+    assert f"質問: {suggestion['text']['text']}" in answer.text
+    assert f"{BASE_URL}/measures/" in answer.text
+    fake_slack.reset()
+    handle_directory(action(fake_slack, blocks.ACTION_DIRECTORY, "slash"), responder)
+    assert "担当課の一覧" in fake_slack.calls_to("response_url")[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("保護課の取組", ["保護課", "の取組（第３期・"]),
+        ("1-3-8", [f"{BASE_URL}/measures/3-1-3-8"]),
+        ("第２期の子ども食堂はどうなった？", ["第２期", "引き継"]),
+    ],
+)
+def test_department_measure_id_and_history_questions(fake_slack, responder, question, expected):
+    handle_command(slash(fake_slack, question), responder)
+    [reply] = fake_slack.calls_to("response_url")
+    for part in expected:
+        assert part in reply.text

@@ -1,0 +1,88 @@
+"""No question text in any log line, at INFO and at DEBUG, whoever logs it."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot import logging_setup
+from bot.logging_setup import REDACTED, configure_logging, install_redaction, redact_message
+from bot.settings import Settings
+
+SECRET = "秘密の相談内容サトウハナコ"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # slack_bolt RequestVerification (INFO)
+        f"Invalid request signature detected (signature: v0=abc, timestamp: 1, body: text={SECRET})",
+        # slack_bolt IgnoringSelfEvents (DEBUG)
+        f"Skipped self event: {{'type': 'message', 'text': '{SECRET}'}}",
+        # slack_bolt unhandled / middleware warnings (WARNING)
+        f"Unhandled request ({{'type': 'event_callback', 'event': {{'text': '{SECRET}'}}}})",
+        f"A global middleware (x) skipped calling either `next()` for the request ({{'t': '{SECRET}'}})",
+        # slack_bolt ack (DEBUG)
+        f'Responding with status: 200 body: "{SECRET}" (3 millis)',
+        # slack_sdk WebClient (DEBUG)
+        f"Sending a request - url: https://slack.com/api/chat.postMessage, query_params: {{}}, "
+        f"body_params: {{}}, files: {{}}, json_body: {{'text': '{SECRET}'}}, headers: {{}}",
+        f"Received the following response - status: 200, headers: {{}}, body: {{'text': '{SECRET}'}}",
+        # slack_sdk Socket Mode (DEBUG)
+        f'on_message invoked: (message: {{"payload": {{"text": "{SECRET}"}}}})',
+        f"Sending a text data frame (session id: s1, payload: {SECRET})",
+        f"Received bytes: b'{SECRET}'",
+        f"Failed to decode Slack API response: {SECRET}",
+    ],
+)
+def test_library_messages_lose_their_bodies(message):
+    redacted = redact_message(message)
+    assert SECRET not in redacted
+    assert REDACTED in redacted
+
+
+def test_access_log_lines_lose_the_query():
+    line = f'127.0.0.1 - - "GET /search?q={SECRET} HTTP/1.1" 200 -'
+    assert (
+        redact_message(line, body=False) == f'127.0.0.1 - - "GET /search?{REDACTED} HTTP/1.1" 200 -'
+    )
+
+
+def test_useful_lines_are_kept():
+    assert redact_message("A new session has been established (session id: s1)") == (
+        "A new session has been established (session id: s1)"
+    )
+    assert redact_message("Failed to run listener function (error: boom)") == (
+        "Failed to run listener function (error: boom)"
+    )
+
+
+def test_records_of_library_loggers_are_rewritten_at_creation(caplog):
+    install_redaction()
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("slack_sdk.web.base_client").debug("json_body: %s", {"text": SECRET})
+    logging.getLogger("werkzeug").info('"GET /search?q=%s HTTP/1.1" 200', SECRET)
+    logging.getLogger("bot.mine").info("kept as is: %s", "家賃")
+    messages = [r.getMessage() for r in caplog.records]
+    assert all(SECRET not in m for m in messages)
+    assert "kept as is: 家賃" in messages
+
+
+def test_configure_logging_installs_one_handler_and_keeps_slack_loggers_at_info(tmp_path):
+    root = logging.getLogger()
+    before_level, before_handlers = root.level, list(root.handlers)
+    try:
+        settings = Settings(log_level="DEBUG", data_dir=tmp_path, db_path=tmp_path / "x.db")
+        configure_logging(settings)
+        configure_logging(settings)
+        ours = [h for h in root.handlers if getattr(h, logging_setup._HANDLER_MARK, False)]
+        assert len(ours) == 1
+        assert root.level == logging.DEBUG
+        assert logging.getLogger("slack_sdk").level == logging.INFO
+        assert logging.getLogger("slack_bolt").level == logging.INFO
+    finally:
+        root.setLevel(before_level)
+        for handler in list(root.handlers):
+            if handler not in before_handlers:
+                root.removeHandler(handler)
