@@ -17,9 +17,12 @@ from pathlib import Path
 from index.csvfile import CsvFile, read_csv, stray_whitespace
 from index.errors import DataError, Problem
 from index.model import (
+    CURRENT_PLAN,
+    PREVIOUS_PLAN,
     DataVersion,
     Department,
     Measure,
+    Plan,
     PlanData,
     Section,
     Status,
@@ -31,18 +34,19 @@ MEASURES = "measures.csv"
 SECTIONS = "sections.csv"
 DEPARTMENTS = "departments.csv"
 VOCABULARY = "vocabulary.csv"
-FILES = (SECTIONS, DEPARTMENTS, MEASURES, VOCABULARY)
+PLANS = "plans.csv"
+FILES = (PLANS, SECTIONS, DEPARTMENTS, MEASURES, VOCABULARY)
 
 MEASURE_COLUMNS = (
     "id", "plan", "section", "no", "no_inferred", "title", "summary",
     "departments", "status", "predecessor", "successor", "note",
 )  # fmt: skip
 SECTION_COLUMNS = ("plan", "section", "title")
+PLAN_COLUMNS = ("plan", "name", "period", "url")
 DEPARTMENT_COLUMNS = ("name", "kana", "bureau", "phone", "location", "url", "note")
 VOCABULARY_COLUMNS = ("kind", "terms", "targets", "note")
 
 LIST_SEPARATOR = ";"
-PLANS = (2, 3)
 VOCAB_KINDS = ("同義", "展開")
 
 _ID = re.compile(r"^([23])-([1-9])-([1-9])-([1-9][0-9]*)$")
@@ -112,11 +116,13 @@ class _Checker:
             )
             return None
         files = {
+            PLANS: self.read(PLANS, PLAN_COLUMNS),
             SECTIONS: self.read(SECTIONS, SECTION_COLUMNS),
             DEPARTMENTS: self.read(DEPARTMENTS, DEPARTMENT_COLUMNS),
             MEASURES: self.read(MEASURES, MEASURE_COLUMNS),
             VOCABULARY: self.read(VOCABULARY, VOCABULARY_COLUMNS),
         }
+        plans = self.plans(files[PLANS]) if files[PLANS] else ()
         sections = self.sections(files[SECTIONS]) if files[SECTIONS] else ()
         departments = self.departments(files[DEPARTMENTS]) if files[DEPARTMENTS] else ()
         measures = self.measures(files[MEASURES], sections, departments) if files[MEASURES] else ()
@@ -129,6 +135,7 @@ class _Checker:
             sections=sections,
             vocabulary=vocabulary,
             version=self.version(),
+            plans=plans,
         )
 
     def version(self) -> DataVersion:
@@ -141,6 +148,29 @@ class _Checker:
             newest = max(newest, path.stat().st_mtime)
         date = datetime.fromtimestamp(newest, UTC).strftime("%Y-%m-%d")
         return DataVersion(digest.hexdigest()[:10], date)
+
+    # --- plans.csv ----------------------------------------------------------------------
+
+    def plans(self, file: CsvFile) -> tuple[Plan, ...]:
+        out: dict[int, Plan] = {}
+        for row in file.rows:
+            v = row.values
+            number = self.plan(file, row.line, v["plan"])
+            if not v["name"]:
+                self.problem(file, row.line, "name", "空欄です。")
+            if v["url"] and not re.match(r"^https?://\S+$", v["url"]):
+                self.problem(
+                    file, row.line, "url", "http:// か https:// で始まる URL を書いてください。"
+                )
+            if number is None:
+                continue
+            if number in out:
+                self.problem(file, row.line, "plan", f"第{number}期が重複しています。")
+            out[number] = Plan(number, v["name"], v["period"], v["url"])
+        for number in (CURRENT_PLAN, PREVIOUS_PLAN):
+            if number not in out and not any(p.file == file.shown for p in self.problems):
+                self.problem(file, None, None, f"第{number}期の行がありません。")
+        return tuple(sorted(out.values(), key=lambda p: p.number))
 
     # --- sections.csv -----------------------------------------------------------------
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-PLAN_NAMES = {
-    2: "第２期千葉市貧困対策アクションプラン",
-    3: "第３期千葉市貧困対策アクションプラン",
-}
+# The plan caseworkers search; the one before it is kept as history.
 CURRENT_PLAN = 3
+PREVIOUS_PLAN = 2
 
 
 class Status(StrEnum):
@@ -17,6 +15,22 @@ class Status(StrEnum):
     CONTINUED = "継続"  # continues a row (3rd plan) / continues in the same section (2nd plan)
     MOVED = "移転"  # 2nd plan row whose successor sits in another section
     ENDED = "終了"  # 2nd plan row with no successor
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """One plan of data/plans.csv: its official name, period and page (both may be empty
+    until the city fills them in)."""
+
+    number: int
+    name: str
+    period: str = ""
+    url: str = ""
+
+    @property
+    def short(self) -> str:
+        """第３期"""
+        return f"第{_fullwidth(str(self.number))}期"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +81,6 @@ class Measure:
         """The id without the plan, as caseworkers and the eval set write it: "1-3-8"."""
         return self.id.split("-", 1)[1]
 
-    @property
-    def plan_name(self) -> str:
-        return PLAN_NAMES.get(self.plan, f"第{self.plan}期")
-
 
 @dataclass(frozen=True, slots=True)
 class VocabEntry:
@@ -104,6 +114,7 @@ class PlanData:
     sections: tuple[Section, ...]
     vocabulary: tuple[VocabEntry, ...]
     version: DataVersion
+    plans: tuple[Plan, ...] = ()
     _by_id: dict[str, Measure] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -123,6 +134,12 @@ class PlanData:
             if sec.plan == plan and sec.code == code:
                 return sec
         return None
+
+    def plan(self, number: int) -> Plan:
+        for plan in self.plans:
+            if plan.number == number:
+                return plan
+        return Plan(number, Plan(number, "").short)
 
     def plan_measures(self, plan: int) -> tuple[Measure, ...]:
         return tuple(m for m in self.measures if m.plan == plan)

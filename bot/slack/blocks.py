@@ -15,7 +15,6 @@ from bot.slack.payloads import Snapshot
 from bot.slack.text import clip, escape, fit_escaped, trim_sentences
 from index.model import (
     CURRENT_PLAN,
-    PLAN_NAMES,
     Answer,
     Hit,
     Measure,
@@ -46,9 +45,6 @@ ACTION_NOT_HELPFUL = "soudan_not_helpful"
 ACTION_SUGGEST = "soudan_suggest"  # one per button: soudan_suggest_0, _1, ...
 ACTION_DIRECTORY = "soudan_directory"
 
-SOURCE_NAME = PLAN_NAMES[CURRENT_PLAN]
-# The 2nd plan ran 令和3〜5年度 (city site); the 3rd follows it. Its end year is not in the data.
-PLAN_PERIODS = {2: "令和3年度〜令和5年度", 3: "令和6年度〜"}
 EXAMPLES = (
     "家賃を滞納していて、来月には退去を求められそう",
     "中学生の子が家族の介護をしていて学校を休みがち",
@@ -89,7 +85,16 @@ class Links:
 
     data: PlanData
     base_url: str
-    official_plan_url: str = ""
+    plan_url_override: str = ""  # OFFICIAL_PLAN_URL; else the url in data/plans.csv
+
+    @property
+    def source_name(self) -> str:
+        """The current plan's official name, from data/plans.csv."""
+        return self.data.plan(CURRENT_PLAN).name
+
+    @property
+    def official_plan_url(self) -> str:
+        return self.plan_url_override or self.data.plan(CURRENT_PLAN).url
 
     def measure_url(self, measure: Measure) -> str:
         return f"{self.base_url}/measures/{measure.id}"
@@ -226,11 +231,11 @@ def home_view(links: Links) -> dict:
     """The App Home tab: how to ask, examples, the plan and data version, the directory."""
     data = links.data
     count = len(data.plan_measures(CURRENT_PLAN))
-    period = PLAN_PERIODS.get(CURRENT_PLAN, "")
+    period = data.plan(CURRENT_PLAN).period
     blocks: list[dict] = [
         _header("相談ナビ"),
         _section(
-            f"{escape(SOURCE_NAME)}の取組から、相談内容に合うものと担当課を探します。\n"
+            f"{escape(links.source_name)}の取組から、相談内容に合うものと担当課を探します。\n"
             "相談者の状況をふだんの言葉で書いてください。"
         ),
         _section(
@@ -245,7 +250,7 @@ def home_view(links: Links) -> dict:
         _divider(),
         _section(
             "*対象の計画*\n"
-            f"{_source_link(links)}（{escape(period)}）・取組 {count}件\n"
+            f"{_source_link(links)}{f'（{escape(period)}）' if period else ''}・取組 {count}件\n"
             f"データの版: {escape(data.version.label)}"
         ),
         _divider(),
@@ -307,7 +312,7 @@ def _department_parts(answer: Answer, links: Links, surface: str) -> Parts:
     body = [_section("\n".join(lines))]
     plain = [f"{name} の取組（{len(measures)}件）"]
     if not measures:
-        message = f"{name} の取組は{SOURCE_NAME}にはありません。"
+        message = f"{name} の取組は{links.source_name}にはありません。"
         body.append(_section(escape(message)))
         plain.append(message)
         return body, [], message, plain
@@ -323,7 +328,7 @@ def _department_parts(answer: Answer, links: Links, surface: str) -> Parts:
 
 
 def _not_found_parts(answer: Answer, links: Links, surface: str) -> Parts:
-    message = NOT_FOUND_TEXT.format(source=SOURCE_NAME)
+    message = NOT_FOUND_TEXT.format(source=links.source_name)
     body = [_section(escape(message))]
     plain = [message]
     if answer.notices:
@@ -350,7 +355,7 @@ def _help_parts(links: Links, *, command: str = "/soudan") -> Parts:
     body = [
         _section(
             "*相談ナビの使い方*\n"
-            f"相談者の状況をふだんの言葉で書くと、{escape(SOURCE_NAME)}から"
+            f"相談者の状況をふだんの言葉で書くと、{escape(links.source_name)}から"
             "合う取組と担当課、各取組のページへのリンクをお返しします。"
         ),
         _section(
@@ -473,8 +478,8 @@ def _summary_text(answer: Answer) -> str:
 
 def _source_link(links: Links) -> str:
     if links.official_plan_url:
-        return f"<{links.official_plan_url}|{escape(SOURCE_NAME)}>"
-    return escape(SOURCE_NAME)
+        return f"<{links.official_plan_url}|{escape(links.source_name)}>"
+    return escape(links.source_name)
 
 
 def _footer(links: Links) -> dict:
@@ -482,7 +487,7 @@ def _footer(links: Links) -> dict:
 
 
 def _footer_plain(links: Links) -> str:
-    return f"出典: {SOURCE_NAME}（データ: {links.data.version.label}）"
+    return f"出典: {links.source_name}（データ: {links.data.version.label}）"
 
 
 # ---------------------------------------------------------------- Block Kit elements

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 from flask import Flask
 
-from index.model import PLAN_NAMES, Measure, Section
+from index.model import Measure, Plan, Section
 
 _NOT_DIAL = re.compile(r"[^0-9+]")
 
@@ -19,7 +19,7 @@ def section_label(code: str) -> str:
 
 def plan_label(plan: int) -> str:
     """第３期 (the short form, for badges and lists)."""
-    return PLAN_NAMES.get(plan, "").replace("千葉市貧困対策アクションプラン", "") or f"第{plan}期"
+    return Plan(plan, "").short
 
 
 def measure_code(measure: Measure) -> str:

@@ -9,7 +9,7 @@ from bot.web.catalog import PLANS, history_note
 from bot.web.query import SHORTENED_NOTICE, question_of
 from bot.web.state import web_state
 from index.errors import QuestionError
-from index.model import CURRENT_PLAN, PLAN_NAMES
+from index.model import CURRENT_PLAN
 
 pages = Blueprint("pages", __name__)
 
@@ -65,7 +65,6 @@ def measure(measure_id: str) -> str | Response:
         history_note=history_note(found, changes),
         same_department=catalog.same_department(found),
         same_section=catalog.same_section(found),
-        plan_names=PLAN_NAMES,
     )
 
 
@@ -84,5 +83,4 @@ def department(name: str) -> str:
         "department.html",
         department=found,
         measures=catalog.department_measures(name),
-        plan_names=PLAN_NAMES,
     )

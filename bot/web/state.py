@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from bot.service import Service
 from bot.settings import Settings
 from bot.web.catalog import Catalog, CatalogCache
-from index.model import CURRENT_PLAN, PLAN_NAMES
+from index.model import CURRENT_PLAN
 
 _KEY = "soudan"
 
@@ -29,10 +29,14 @@ def install_state(app: Flask, state: WebState) -> None:
 
     @app.context_processor
     def footer() -> dict[str, object]:
+        data = state.service.data
+        plan = data.plan(CURRENT_PLAN)
         return {
-            "data_version": state.service.data.version.label,
-            "official_plan_url": state.settings.official_plan_url,
-            "plan_name": PLAN_NAMES[CURRENT_PLAN],
+            "data_version": data.version.label,
+            "official_plan_url": state.settings.official_plan_url or plan.url,
+            "plan_name": plan.name,
+            "plan_period": plan.period,
+            "plan_names": {p.number: p.name for p in data.plans},
             "public_base_url": state.settings.public_base_url,
         }
 

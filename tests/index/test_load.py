@@ -134,3 +134,12 @@ def test_vocabulary_is_validated(data_copy: Path):
     assert any("「同義」か「展開」" in m for m in messages)
     assert any("一文字の語「家」" in m for m in messages)
     assert any("検索に加える語が必要です" in m for m in messages)
+
+
+def test_plans_file_names_each_plan(plan_data: PlanData, data_copy: Path):
+    assert plan_data.plan(3).name == "第３期千葉市貧困対策アクションプラン"
+    assert plan_data.plan(2).short == "第２期"
+    path = data_copy / "plans.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line for line in lines if not line.startswith("2,")) + "\n")
+    assert any("plans.csv: 第2期の行がありません" in m for m in _messages(data_copy))

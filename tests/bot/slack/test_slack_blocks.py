@@ -18,6 +18,7 @@ from index.model import (
     Hit,
     Match,
     Measure,
+    Plan,
     PlanData,
     QuestionKind,
     Section,
@@ -63,6 +64,10 @@ def plan_data(*measures: Measure, departments: tuple[Department, ...] | None = N
         sections=(Section(3, "1-3", "相談体制の充実"), Section(2, "1-3", "相談体制の充実")),
         vocabulary=(),
         version=DataVersion("abc1234", "2025-04-01"),
+        plans=(
+            Plan(2, "第２期千葉市貧困対策アクションプラン"),
+            Plan(3, "第３期千葉市貧困対策アクションプラン", period="令和6年度〜"),
+        ),
     )
 
 

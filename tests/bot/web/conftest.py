@@ -20,6 +20,7 @@ from index.model import (
     Hit,
     Match,
     Measure,
+    Plan,
     PlanData,
     QuestionKind,
     Section,
@@ -127,7 +128,11 @@ def tiny_plan(digest: str = "aaaa") -> PlanData:
         Section(3, "1-1", "予防的施策の充実"),
         Section(3, "3-1", "庁内や相談機関同士の連携強化"),
     )
-    return PlanData(measures, departments, sections, (), DataVersion(digest, "2026-04-01"))
+    plans = (
+        Plan(2, "第２期千葉市貧困対策アクションプラン"),
+        Plan(3, "第３期千葉市貧困対策アクションプラン"),
+    )
+    return PlanData(measures, departments, sections, (), DataVersion(digest, "2026-04-01"), plans)
 
 
 @dataclass
