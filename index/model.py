@@ -169,8 +169,24 @@ class Hit:
 
     @property
     def why(self) -> str:
-        """「家賃→住居、滞納」: the reasons, in the order they weigh."""
-        return "、".join(dict.fromkeys(m.label for m in self.matched))
+        """「家賃→住居・住宅、滞納」: the reasons, strongest first, one per word of the asker.
+
+        Terms reached from the same word are shown together, at most WHY_TARGETS of them.
+        """
+        groups: dict[tuple[str, bool], list[str]] = {}
+        for m in self.matched:
+            reached = bool(m.source and m.source != m.term)
+            key = (m.source if reached else m.term, reached)
+            terms = groups.setdefault(key, [])
+            if reached and m.term not in terms and len(terms) < WHY_TARGETS:
+                terms.append(m.term)
+        return "、".join(
+            f"{word}→{'・'.join(terms)}" if reached else word
+            for (word, reached), terms in groups.items()
+        )
+
+
+WHY_TARGETS = 2
 
 
 class QuestionKind(StrEnum):
