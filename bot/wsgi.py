@@ -13,8 +13,10 @@ global whose name is one of its settings: add no other such names here.
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
 import threading
+from pathlib import Path
 
 from flask import Flask, Response, jsonify, request
 from slack_bolt.adapter.flask.handler import to_flask_response
@@ -121,7 +123,12 @@ def _error(message: str, status: int) -> tuple[Response, int]:
 
 
 def on_starting(server: object) -> None:
-    """gunicorn master hook: stop with exit status 2 on bad settings or data."""
+    """gunicorn master hook: stop with exit status 2 on bad settings or data.
+
+    Data that passes is copied aside (``last_good_dir``): if an operator later sends the
+    master SIGHUP while a data file is broken, the new workers serve that copy instead of
+    failing to boot, which would stop the whole server.
+    """
     problems = _check()
     if problems:
         print(problems, file=sys.stderr)
@@ -129,7 +136,7 @@ def on_starting(server: object) -> None:
 
 
 def _check() -> str | None:
-    from index.load import load
+    from index.load import FILES, load
 
     try:
         settings = Settings.from_env()
@@ -138,7 +145,38 @@ def _check() -> str | None:
         return str(error)
     except DataError as error:
         return error.report()
+    try:
+        keep = last_good_dir(settings)
+        keep.mkdir(parents=True, exist_ok=True)
+        for name in FILES:
+            shutil.copy2(settings.data_dir / name, keep / name)
+    except OSError:
+        log.warning("could not keep a copy of the checked data; a reload on bad data will stop")
     return None
+
+
+def last_good_dir(settings: Settings) -> Path:
+    return settings.db_path.parent / "last-good-data"
+
+
+def _service_on_last_good_data(settings: Settings, error: DataError) -> Service | None:
+    """A worker started (by SIGHUP) on data that fails the check: serve the last copy that
+    passed, and keep watching the real files so a fix is picked up."""
+    from bot.store import open_store
+    from index.engine import build
+    from index.load import load
+    from index.text import SudachiAnalyzer
+
+    try:
+        data = load(last_good_dir(settings))
+    except DataError:
+        return None
+    log.error(
+        "data fails the check; serving the last checked copy (%s)\n%s",
+        data.version.label,
+        error.report(),
+    )
+    return Service(settings, build(data, SudachiAnalyzer()), open_store(settings))
 
 
 def _load_app() -> Flask:
@@ -155,11 +193,14 @@ def _load_app() -> Flask:
     try:
         service = Service.from_settings(settings, store=open_store(settings))
     except DataError as error:
-        print(error.report(), file=sys.stderr)
-        sys.exit(EXIT_WORKER_LOAD)
+        fallback = _service_on_last_good_data(settings, error)
+        if fallback is None:
+            print(error.report(), file=sys.stderr)
+            sys.exit(EXIT_WORKER_LOAD)
+        service = fallback
     web = create_wsgi(settings, service)
-    # The file watcher is for `make run`; in production an operator sends SIGHUP.
-    start_reloader(service, watch_files=False)
+    # Saved data files are picked up within a second; SIGHUP to a worker forces a reload.
+    start_reloader(service, watch_files=True)
     if not (settings.slack_bot_token and settings.slack_signing_secret):
         log.warning("no SLACK_SIGNING_SECRET: serving the pages only, no /slack/events")
     return web
