@@ -12,6 +12,7 @@ from index.question import (
     find_department,
     find_measure_id,
     is_about_old_plan,
+    unused_services,
     wants_awareness,
 )
 from index.text import content_terms, is_content
@@ -35,7 +36,7 @@ SUGGESTION_COUNT = 5
 GENERIC_TERMS = frozenset(
     """
     申請 申し込み 申込 申し込む 手続き 手続 窓口 相談 支援 担当 案内 制度 利用 実施 情報 専門
-    方法 期限 登録 システム 仕組み 取組 取り組み 計画 関係 場所 連絡 確認 対応 提出 書類
+    方法 期限 登録 システム 仕組み 取組 取り組み 取組み 計画 関係 場所 連絡 確認 対応 提出 書類
     """.split()
 )
 FALLBACK_SUGGESTIONS = ("家賃", "借金", "仕事", "ひきこもり", "ひとり親", "高齢者")
@@ -105,6 +106,8 @@ def answer(question: str, index: Index) -> Answer:
 def build_query(text: str, index: Index) -> list[QueryTerm]:
     """The user's own words, then what the vocabulary and kana readings add, weighted less."""
     query: list[QueryTerm] = []
+    for service in unused_services(index.analyzer.tokens(text)):
+        text = text.replace(service, " ")
     own_text = text
     for match in index.phrases.match(text):
         # The run is read as the phrase it spells; Sudachi's pieces of it are noise.

@@ -9,7 +9,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from index.model import Department, Measure, PlanData
-from index.text import normalize
+from index.text import Token, normalize
 
 MAX_QUESTION_CHARS = 2000
 
@@ -93,6 +93,31 @@ def find_department(text: str, departments: tuple[Department, ...]) -> Departmen
 def _by_length(departments: tuple[Department, ...]) -> tuple[tuple[str, Department], ...]:
     named = ((normalize(d.name), d) for d in departments)
     return tuple(sorted(named, key=lambda item: -len(item[0])))
+
+
+# "生活保護は受けていない": a service the client does NOT use. Measures for its users fit
+# less, so the service's words are left out of the search. Only verbs of using a service:
+# "仕事はしていない" still means the client needs work.
+_USE_VERBS = frozenset({"受ける", "受給", "利用", "使う", "貰う", "もらう", "申請", "加入", "入る"})
+_TOPIC_PARTICLES = frozenset({"は", "を", "も", "の"})
+_NEGATIONS = frozenset({"ない", "無い", "ず", "ぬ"})
+_NEGATION_WINDOW = 5
+
+
+def unused_services(tokens: list[Token]) -> list[str]:
+    """Surfaces of nouns the question says are not used: 生活保護は受けていない -> 生活保護."""
+    units = [t for t in tokens if not t.part]
+    out: list[str] = []
+    for i, noun in enumerate(units[:-2]):
+        if noun.pos != "名詞" or units[i + 1].surface not in _TOPIC_PARTICLES:
+            continue
+        verb = units[i + 2]
+        if verb.term not in _USE_VERBS:
+            continue
+        tail = units[i + 3 : i + 3 + _NEGATION_WINDOW]
+        if any(t.pos == "助動詞" and t.term in _NEGATIONS for t in tail):
+            out.append(noun.surface)
+    return out
 
 
 def is_about_old_plan(text: str) -> bool:

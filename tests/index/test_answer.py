@@ -90,3 +90,14 @@ def test_a_verb_finds_the_plans_noun(index):
     result = answer("息子が10年ひきこもっている", index)
     assert not result.abstained
     assert all("ひきこもり" in h.measure.title for h in result.hits[:2])
+
+
+def test_a_service_the_client_does_not_use_is_not_searched(index):
+    from index.question import unused_services
+
+    assert unused_services(index.analyzer.tokens("生活保護は受けていない")) == ["生活保護"]
+    assert unused_services(index.analyzer.tokens("介護保険は使ってない")) == ["介護保険"]
+    # Not using a service is different from lacking something: 仕事はしていない needs work.
+    assert unused_services(index.analyzer.tokens("仕事はしていない")) == []
+    result = answer("生活保護は受けていないが家計が苦しい", index)
+    assert all("生活保護" not in m.term for h in result.hits for m in h.matched)
