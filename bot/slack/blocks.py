@@ -181,14 +181,7 @@ def shared_message(snapshot: Snapshot, links: Links, user_id: str | None) -> Mes
         plain.append(f"質問: {snapshot.question}")
     if not answer.hits:
         body.append(_section("共有できる取組がありませんでした。"))
-    for hit in answer.hits[:PAGE_SIZE]:
-        blocks, text = _card(hit, links)
-        body.extend(blocks)
-        plain.append(text)
-    contacts = _contacts(answer.departments, links)
-    if contacts:
-        body.append(contacts[0])
-        plain.append(contacts[1])
+    _add_cards(answer.hits[:PAGE_SIZE], answer.departments, links, body, plain)
     tail = []
     if answer.hits:
         tail.append(_actions(_feedback_buttons(snapshot.surface, answer.hits[0].measure)))
@@ -277,14 +270,7 @@ def _hits_parts(answer: Answer, links: Links, surface: str, share_question: str 
         body.append(_section(notices) if answer.kind == QuestionKind.HISTORY else _context(notices))
         plain.extend(answer.notices)
     page, rest = answer.hits[:PAGE_SIZE], answer.hits[PAGE_SIZE:]
-    for hit in page:
-        blocks, text = _card(hit, links)
-        body.extend(blocks)
-        plain.append(text)
-    contacts = _contacts(answer.departments, links)
-    if contacts:
-        body.append(contacts[0])
-        plain.append(contacts[1])
+    _add_cards(page, answer.departments, links, body, plain)
     buttons = []
     if rest:
         more = Snapshot.of(answer, surface, rest, shown=len(page))
@@ -434,6 +420,20 @@ def _position(m: Measure, *, plan: bool = True) -> str:
 
 def _plan_short(plan: int) -> str:
     return f"第{str(plan).translate(_FULLWIDTH)}期"
+
+
+def _add_cards(
+    hits: tuple[Hit, ...], departments: tuple[str, ...], links: Links, body: list, plain: list
+) -> None:
+    """One card per hit, then the departments to contact: the body of every answer."""
+    for hit in hits:
+        blocks, text = _card(hit, links)
+        body.extend(blocks)
+        plain.append(text)
+    contacts = _contacts(departments, links)
+    if contacts:
+        body.append(contacts[0])
+        plain.append(contacts[1])
 
 
 def _contacts(names: tuple[str, ...], links: Links) -> tuple[dict, str] | None:
