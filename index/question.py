@@ -105,19 +105,32 @@ _NEGATION_WINDOW = 5
 
 
 def unused_services(tokens: list[Token]) -> list[str]:
-    """Surfaces of nouns the question says are not used: 生活保護は受けていない -> 生活保護."""
+    """Surfaces of nouns the question says do not apply: 生活保護は受けていない, 生保じゃない."""
     units = [t for t in tokens if not t.part]
     out: list[str] = []
     for i, noun in enumerate(units[:-2]):
-        if noun.pos != "名詞" or units[i + 1].surface not in _TOPIC_PARTICLES:
+        if noun.pos != "名詞":
             continue
-        verb = units[i + 2]
-        if verb.term not in _USE_VERBS:
-            continue
-        tail = units[i + 3 : i + 3 + _NEGATION_WINDOW]
-        if any(t.pos == "助動詞" and t.term in _NEGATIONS for t in tail):
+        verb = i + 2 if units[i + 1].surface in _TOPIC_PARTICLES else i + 1
+        if _is_not(units[i + 1 :]) or (
+            units[verb].term in _USE_VERBS
+            and any(
+                t.pos == "助動詞" and t.term in _NEGATIONS
+                for t in units[verb + 1 : verb + 1 + _NEGATION_WINDOW]
+            )
+        ):
             out.append(noun.surface)
     return out
+
+
+def _is_not(rest: list[Token]) -> bool:
+    """じゃない / ではない right after a noun."""
+    if not rest or rest[0].term != "だ":
+        return False
+    following = rest[1:3]
+    if following and following[0].surface == "は":
+        following = following[1:]
+    return bool(following) and following[0].term in _NEGATIONS
 
 
 def is_about_old_plan(text: str) -> bool:
