@@ -31,6 +31,9 @@ READING_WEIGHT = 0.8
 DEPARTMENT_SHARE = 0.5
 DEPARTMENT_HITS = 3
 SUGGESTION_COUNT = 5
+# A question naming a topic outside the plan (vocabulary kind 対象外) is answered only when
+# more than this many of its words independently point to a measure.
+OUTSIDE_EVIDENCE = 1
 # Words about the act of asking, not about a need: a question that meets the plan only on
 # these (申請, 窓口, 手続き) is not about anything the plan covers.
 GENERIC_TERMS = frozenset(
@@ -80,6 +83,13 @@ def answer(question: str, index: Index) -> Answer:
         return _department_answer(q.text, index, query, dept.name, awareness, notices)
 
     hits = index.search(query, plan=3, wants_awareness=awareness, limit=MAX_HITS)
+    outside = index.vocabulary.outside(q.text)
+    if outside and hits and _off_topic(query, outside, hits[0]):
+        note = f"「{outside[0]}」のことは、この計画の対象外のようです。"
+        return Answer(
+            q.text, QuestionKind.EVERYDAY, tuple(hits[:3]), (), True,
+            suggest(q.text, index), None, (*notices, note),
+        )  # fmt: skip
     if not hits or hits[0].score < index.abstain_score or not _has_topic(hits[0]):
         return Answer(
             q.text,
@@ -127,6 +137,24 @@ def build_query(text: str, index: Index) -> list[QueryTerm]:
                 QueryTerm(term.term, weight * term.weight, expansion.trigger, "vocabulary")
             )
     return query
+
+
+def _off_topic(query: list[QueryTerm], outside: list[str], top: Hit) -> bool:
+    """A question about a topic outside the plan (パスポート, 年休) that says nothing the
+    vocabulary knows as a need, and meets the plan on one word at most."""
+    needs = {
+        q.source
+        for q in query
+        if q.via == "vocabulary" and not any(q.source in word for word in outside)
+    }
+    return not needs and _evidence(top) <= OUTSIDE_EVIDENCE
+
+
+def _evidence(hit: Hit) -> int:
+    """How many of the asker's own words (or vocabulary phrases) led to this hit; a part of
+    a longer matched word (役所 in 区役所) is the same evidence."""
+    sources = {m.source for m in hit.matched if m.term not in GENERIC_TERMS}
+    return sum(1 for s in sources if not any(s != other and s in other for other in sources))
 
 
 def _has_topic(hit: Hit) -> bool:

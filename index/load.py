@@ -47,7 +47,7 @@ DEPARTMENT_COLUMNS = ("name", "kana", "bureau", "phone", "location", "url", "not
 VOCABULARY_COLUMNS = ("kind", "terms", "targets", "note")
 
 LIST_SEPARATOR = ";"
-VOCAB_KINDS = ("同義", "展開")
+VOCAB_KINDS = ("同義", "展開", "対象外")
 
 _ID = re.compile(r"^([23])-([1-9])-([1-9])-([1-9][0-9]*)$")
 _SECTION = re.compile(r"^([1-9])-([1-9])$")
@@ -407,7 +407,10 @@ class _Checker:
             kind = v["kind"]
             if kind not in VOCAB_KINDS:
                 self.problem(
-                    file, row.line, "kind", f"「{kind}」ではなく「同義」か「展開」にしてください。"
+                    file,
+                    row.line,
+                    "kind",
+                    f"「{kind}」ではなく「同義」「展開」「対象外」のどれかにしてください。",
                 )
                 continue
             terms = split_list(v["terms"])
@@ -426,6 +429,8 @@ class _Checker:
                     "targets",
                     "同義の行では空欄にしてください（terms に並べます）。",
                 )
+            if kind == "対象外" and targets:
+                self.problem(file, row.line, "targets", "対象外の行では空欄にしてください。")
             if kind == "展開" and not targets:
                 self.problem(file, row.line, "targets", "展開の行には検索に加える語が必要です。")
             for column, words in (("terms", terms), ("targets", targets)):
@@ -448,7 +453,7 @@ class _Checker:
                         file, row.line, "terms", f"「{term}」は {seen[key]}行目の同義にもあります。"
                     )
                 seen.setdefault(key, row.line)
-            if measures:
+            if measures and kind != "対象外":
                 self.unused_words(file, row.line, kind, terms, targets, plan_text)
             out.append(VocabEntry(row.line, kind, terms, targets, v["note"]))
         # A synonym group where no word is in the plan only helps if some 展開 leads into it;

@@ -20,7 +20,7 @@ from index.text import Analyzer, Term, content_terms, fold_kana, normalize
 
 # How many other units may stand between the words of a phrase (ほとんど, まったく).
 PHRASE_SLOP = 3
-SIMILAR_CUTOFF = 60.0
+SIMILAR_CUTOFF = 70.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,8 @@ class Vocabulary:
     # once instead of searched for every trigger.
     _by_prefix: dict[str, tuple[int, ...]]
     _by_first_word: dict[str, tuple[int, ...]]
+    # 対象外: topics people ask about that the plan does not cover (パスポート, 年休).
+    _outside: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def build(cls, entries: tuple[VocabEntry, ...], analyzer: Analyzer | None = None) -> Vocabulary:
@@ -64,6 +66,8 @@ class Vocabulary:
             return analyzed[text]
 
         for entry in entries:
+            if entry.kind == "対象外":
+                continue
             for term in entry.terms:
                 if entry.kind == "同義":
                     targets = tuple(t for t in entry.terms if t != term)
@@ -82,10 +86,14 @@ class Vocabulary:
             by_prefix.setdefault(rule.folded[:2], []).append(position)
             if len(rule.words) > 1:
                 by_first_word.setdefault(rule.words[0], []).append(position)
+        outside = tuple(
+            (_fold(term), term) for e in entries if e.kind == "対象外" for term in e.terms
+        )
         return cls(
             tuple(rules),
             {k: tuple(v) for k, v in by_prefix.items()},
             {k: tuple(v) for k, v in by_first_word.items()},
+            outside,
         )
 
     def expand(self, question: str, words: list[str] | None = None) -> list[Expansion]:
@@ -119,6 +127,11 @@ class Vocabulary:
                 covered.append((start, end))
             out.extend(rule.expansions)
         return out
+
+    def outside(self, question: str) -> list[str]:
+        """The 対象外 words the question mentions."""
+        text = _fold(question)
+        return [term for folded, term in self._outside if folded in text]
 
     def triggers(self) -> list[str]:
         return [rule.trigger for rule in self._rules]

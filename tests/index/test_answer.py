@@ -101,3 +101,11 @@ def test_a_service_the_client_does_not_use_is_not_searched(index):
     assert unused_services(index.analyzer.tokens("仕事はしていない")) == []
     result = answer("生活保護は受けていないが家計が苦しい", index)
     assert all("生活保護" not in m.term for h in result.hits for m in h.matched)
+
+
+def test_topics_outside_the_plan_are_declined_unless_a_need_is_named(index):
+    result = answer("パスポートの申請って区役所でもできる？", index)
+    assert result.abstained
+    assert any("パスポート" in n and "対象外" in n for n in result.notices)
+    # The same kind of word next to a need the plan covers does not stop the answer.
+    assert not answer("年休を使い切って仕事を休めない母子家庭の母", index).abstained

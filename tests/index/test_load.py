@@ -131,7 +131,7 @@ def test_vocabulary_is_validated(data_copy: Path):
     with path.open("a", encoding="utf-8") as out:
         out.write("類義,借金;ローン,,\n展開,家,,\n")
     messages = _messages(data_copy)
-    assert any("「同義」か「展開」" in m for m in messages)
+    assert any("「同義」「展開」「対象外」" in m for m in messages)
     assert any("一文字の語「家」" in m for m in messages)
     assert any("検索に加える語が必要です" in m for m in messages)
 
@@ -143,3 +143,9 @@ def test_plans_file_names_each_plan(plan_data: PlanData, data_copy: Path):
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join(line for line in lines if not line.startswith("2,")) + "\n")
     assert any("plans.csv: 第2期の行がありません" in m for m in _messages(data_copy))
+
+
+def test_out_of_scope_vocabulary_takes_no_targets(data_copy: Path):
+    with (data_copy / "vocabulary.csv").open("a", encoding="utf-8") as out:
+        out.write("対象外,パスポート,旅券,\n")
+    assert any("対象外の行では空欄" in m for m in _messages(data_copy))
