@@ -68,10 +68,9 @@ def render_text(result: Answer, top: int, base_url: str) -> str:
 def search(jsonl: bool, data_dir: Path) -> None:
     """質問をまとめて検索します（標準入力: 1行1問、{"q": ...} か平文）。"""
     index = _index(data_dir)
+    # One output line for every input line, blank ones included, so callers can zip them.
     for number, line in enumerate(sys.stdin, 1):
         line = line.rstrip("\n")
-        if not line.strip():
-            continue
         question = line
         if line.lstrip().startswith("{"):
             try:
