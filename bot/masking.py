@@ -92,9 +92,13 @@ _PARTICLES = "のはがをにでとへもやか"
 _ENDINGS = tuple(sorted((r for r in _ROLES if len(r) > 1), key=len, reverse=True))
 
 
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
 def mask(text: str) -> str:
     """The question with phone numbers, dates, names, addresses and long numbers masked."""
-    text = unicodedata.normalize("NFKC", text)
+    # Lone surrogates can't reach Sudachi (or SQLite) as UTF-8: they carry no text anyway.
+    text = unicodedata.normalize("NFKC", _SURROGATES.sub("", text))
     text = _EMAIL.sub(EMAIL, text)
     text = _POSTAL_MARKED.sub(POSTAL, text)
     for pattern in _DATES:

@@ -63,7 +63,11 @@ def _mount_slack(web: Flask, settings: Settings, service: Service) -> None:
         length = request.content_length
         if length is not None and length > MAX_SLACK_BODY:
             return _error("payload too large", 413)
-        raw = request.stream.read(MAX_SLACK_BODY + 1)
+        try:
+            raw = request.stream.read(MAX_SLACK_BODY + 1)
+        except Exception:  # noqa: BLE001 - a broken body (bad chunking) is the client's fault
+            # The exception text may quote the body: it is not logged.
+            return _error("invalid request", 400)
         if len(raw) > MAX_SLACK_BODY:
             return _error("payload too large", 413)
         try:

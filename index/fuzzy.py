@@ -58,6 +58,7 @@ class PhraseTable:
     # between strings whose lengths differ by much, so only near lengths are compared.
     by_length: dict[int, tuple[str, ...]]
     long_readings: tuple[str, ...]
+    longest: int = 0
 
     @classmethod
     def build(cls, data: PlanData, analyzer: Analyzer) -> PhraseTable:
@@ -81,6 +82,7 @@ class PhraseTable:
             surfaces=frozenset(p.text for p in seen.values()),
             by_length={n: tuple(r) for n, r in by_length.items()},
             long_readings=tuple(r for r in seen if len(r) >= PARTIAL_MIN_READING),
+            longest=max(map(len, seen), default=0),
         )
 
     def match(self, question: str) -> list[PhraseMatch]:
@@ -101,7 +103,8 @@ class PhraseTable:
         # A name in kana followed by particles (あんしんけあせんたーの): the longest exact
         # reading inside the run. Hiragana is ordinary writing, so only exact spellings
         # count; katakana runs are names, where near spellings count too.
-        for length in range(len(kata) - 1, MIN_SPELLED - 1, -1):
+        # No reading is longer than the longest phrase: longer substrings can't match.
+        for length in range(min(len(kata) - 1, self.longest), MIN_SPELLED - 1, -1):
             for start in range(len(kata) - length + 1):
                 if kata[start : start + length] in self.by_reading:
                     return kata[start : start + length], 100.0

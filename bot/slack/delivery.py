@@ -178,6 +178,9 @@ class Delivery:
                     return call()
                 except SlackApiError as error:
                     raise _classify(error) from None
+                except ValueError:
+                    # urllib's "unknown url type": a response_url that is no URL at all.
+                    raise _Refused("invalid_url") from None
                 except (TimeoutError, URLError, ConnectionError, SlackRequestError) as error:
                     raise _Retry(_network_error(error), 0.2 * attempt) from None
             except _Retry as retry:

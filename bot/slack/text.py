@@ -10,6 +10,7 @@ _USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _LABELLED = re.compile(r"<(?:[^<>|]*)\|([^<>]*)>")
 _ANGLED = re.compile(r"<([^<>]*)>")
 _SPACES = re.compile(r"[ \t\u3000]+")
+_INVISIBLE = re.compile(r"[\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def escape(text: str) -> str:
@@ -29,7 +30,9 @@ def plain_text(slack_text: str, *, drop_user: str | None = None) -> str:
     their label, so a question still reads as written. Entities are decoded last, so a
     typed ``&lt;`` stays the text "<" and never becomes markup.
     """
-    text = slack_text or ""
+    # Lone surrogates and bidi controls can't be encoded back to Slack, and can disguise
+    # text (right-to-left overrides): they go first.
+    text = _INVISIBLE.sub("", slack_text or "")
     if drop_user:
         text = re.sub(rf"<@{re.escape(drop_user)}(?:\|[^>]*)?>", " ", text)
     text = _USER_MENTION.sub(" ", text)

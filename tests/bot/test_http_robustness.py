@@ -181,7 +181,6 @@ def test_an_incomplete_request_is_acked_and_handled(
     assert_no_body_logged(logs)
 
 
-@pytest.mark.xfail(strict=True, reason="urllib's ValueError escapes Delivery (reported)")
 def test_a_response_url_that_is_no_url_falls_back_to_an_ephemeral_message(fake, client, logs):
     body = slash(text="家賃", response_url="not-a-url", channel_id="C1", user_id="U1")
     assert post(client, body, FORM, signed=True).status_code == 200
@@ -346,9 +345,6 @@ RAW = [
         + b"\r\n",
         False,
         id="chunked-garbage",
-        # bot/wsgi.py reads the stream unguarded: gunicorn's InvalidChunkSize becomes a 500
-        # and Flask logs it, chunk bytes included.
-        marks=pytest.mark.xfail(strict=True, reason="500 with the body in the log (reported)"),
     ),
 ]
 
