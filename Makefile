@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint format check eval bench clean
+.PHONY: install run test lint format check eval bench audit clean
 
 install: $(STAMP)
 
@@ -41,6 +41,11 @@ eval: install
 
 bench: install
 	$(BIN)/python benchmarks/search_bench.py
+
+# Known vulnerabilities in the installed packages. --strict: an unreachable advisory
+# database fails instead of reading as "no known vulnerabilities".
+audit: install
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
