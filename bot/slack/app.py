@@ -16,10 +16,14 @@ from bot.settings import Settings
 from bot.slack.dedupe import EventDeduper
 from bot.slack.delivery import DEFAULT_TIMEOUT
 from bot.slack.listeners import register_all
+from bot.slack.listeners.lazy import log_failure
 
 log = logging.getLogger(__name__)
 
-# Listeners do network I/O after the ack; more threads than cores is what they need.
+# Threads for the listeners' work after the ack (answer, render, Web API calls with
+# retries): mostly waiting on the network, so more threads than cores. Acks never use them:
+# each is sent from the request's own thread, and work beyond these threads waits in the
+# executor's queue, never in front of an ack.
 LISTENER_THREADS = 16
 
 
@@ -54,12 +58,16 @@ def create_app(
         request_verification_enabled=bool(settings.slack_signing_secret),
         logger=bolt_logger(),
         name=BOLT_LOGGER,
+        # Every listener is ack + lazy work (bot.slack.listeners.lazy): the ack runs before
+        # the response goes back, the lazy work on listener_executor after it.
+        process_before_response=True,
         listener_executor=ThreadPoolExecutor(
             max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"
         ),
     )
     app.use(_dedupe_middleware(deduper or EventDeduper()))
-    app.error(_on_error)
+    # Errors in an ack or a middleware; lazy work logs its own the same way.
+    app.error(log_failure)
     register_all(app, service)
     return app
 
@@ -96,9 +104,3 @@ def _dedupe_middleware(deduper: EventDeduper):
         return next()
 
     return dedupe_events
-
-
-def _on_error(error: Exception) -> None:
-    # Bolt's default handler logs the same; this one is here so nothing else is ever added
-    # to the line (the request body is not).
-    log.error("slack listener failed: %s", type(error).__name__, exc_info=error)

@@ -1,4 +1,8 @@
-"""Thin Bolt listeners, one module a surface; each has ``register(app, service)``."""
+"""Thin Bolt listeners, one module a surface; each has ``register(app, service)``.
+
+Every listener is a Bolt lazy listener (see ``lazy.py``): the ack answers Slack from the
+request's own thread, the work runs afterwards on the app's listener threads.
+"""
 
 from __future__ import annotations
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import re
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 
 from bot.service import Service
 from bot.slack import blocks, payloads
 from bot.slack.blocks import notice_message
 from bot.slack.delivery import Delivery
+from bot.slack.listeners.lazy import listen
 from bot.slack.payloads import Snapshot
 from bot.slack.responder import STALE_BUTTON_TEXT, Responder, failure_text
 
@@ -22,18 +23,18 @@ SHARED_TEXT = "チャンネルに共有しました。"
 def register(app: App, service: Service) -> None:
     responder = Responder(service, Delivery(app.client))
 
-    def listen(action_id: str | re.Pattern, handler) -> None:
-        @app.action(action_id)
-        def on_action(ack: Ack, body: dict) -> None:
-            ack()
+    def on(action_id: str | re.Pattern, handler) -> None:
+        def on_action(body: dict) -> None:
             handler(body, responder)
 
-    listen(blocks.ACTION_SHARE, handle_share)
-    listen(blocks.ACTION_MORE, handle_more)
-    listen(blocks.ACTION_HELPFUL, handle_feedback)
-    listen(blocks.ACTION_NOT_HELPFUL, handle_feedback)
-    listen(re.compile(rf"^{blocks.ACTION_SUGGEST}_\d+$"), handle_suggestion)
-    listen(blocks.ACTION_DIRECTORY, handle_directory)
+        listen(app.action(action_id), on_action)
+
+    on(blocks.ACTION_SHARE, handle_share)
+    on(blocks.ACTION_MORE, handle_more)
+    on(blocks.ACTION_HELPFUL, handle_feedback)
+    on(blocks.ACTION_NOT_HELPFUL, handle_feedback)
+    on(re.compile(rf"^{blocks.ACTION_SUGGEST}_\d+$"), handle_suggestion)
+    on(blocks.ACTION_DIRECTORY, handle_directory)
 
 
 def _action(body: dict) -> dict:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 
 from bot.service import Service
 from bot.slack.delivery import Delivery
+from bot.slack.listeners.lazy import listen
 from bot.slack.responder import Responder, is_help
 from bot.slack.text import plain_text
 
@@ -19,10 +20,10 @@ ANY_COMMAND = re.compile(r"^/")
 def register(app: App, service: Service) -> None:
     responder = Responder(service, Delivery(app.client))
 
-    @app.command(ANY_COMMAND)
-    def on_command(ack: Ack, body: dict) -> None:
-        ack()
+    def on_command(body: dict) -> None:
         handle_command(body, responder)
+
+    listen(app.command(ANY_COMMAND), on_command)
 
 
 def handle_command(body: dict, responder: Responder) -> None:

@@ -7,6 +7,7 @@ from slack_bolt import App, BoltContext
 from bot.service import Service
 from bot.slack.blocks import notice_message
 from bot.slack.delivery import Delivery
+from bot.slack.listeners.lazy import listen
 from bot.slack.responder import Responder, failure_text, is_help
 from bot.slack.text import plain_text
 
@@ -18,13 +19,14 @@ PERSON_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
 def register(app: App, service: Service) -> None:
     responder = Responder(service, Delivery(app.client))
 
-    @app.event("app_mention")
     def on_mention(event: dict, context: BoltContext) -> None:
         handle_mention(event, responder, bot_user_id=context.bot_user_id)
 
-    @app.event("message")
     def on_message(event: dict, context: BoltContext) -> None:
         handle_direct_message(event, responder, bot_user_id=context.bot_user_id)
+
+    listen(app.event("app_mention"), on_mention)
+    listen(app.event("message"), on_message)
 
 
 def is_from_person(event: dict, bot_user_id: str | None) -> bool:

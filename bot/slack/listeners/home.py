@@ -9,6 +9,7 @@ from slack_bolt import App
 from bot.service import Service
 from bot.slack.blocks import home_view
 from bot.slack.delivery import Delivery
+from bot.slack.listeners.lazy import listen
 from bot.slack.responder import Responder
 
 log = logging.getLogger(__name__)
@@ -17,9 +18,10 @@ log = logging.getLogger(__name__)
 def register(app: App, service: Service) -> None:
     responder = Responder(service, Delivery(app.client))
 
-    @app.event("app_home_opened")
     def on_home_opened(event: dict) -> None:
         handle_home_opened(event, responder)
+
+    listen(app.event("app_home_opened"), on_home_opened)
 
 
 def handle_home_opened(event: dict, responder: Responder) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 
 from bot.service import Service
 from bot.slack.blocks import notice_message
 from bot.slack.delivery import Delivery
+from bot.slack.listeners.lazy import listen
 from bot.slack.responder import Responder
 from bot.slack.text import plain_text
 
@@ -17,10 +18,10 @@ NO_TEXT = "このメッセージには検索できる文章がありませんで
 def register(app: App, service: Service) -> None:
     responder = Responder(service, Delivery(app.client))
 
-    @app.shortcut(CALLBACK_ID)
-    def on_shortcut(ack: Ack, body: dict) -> None:
-        ack()
+    def on_shortcut(body: dict) -> None:
         handle_message_shortcut(body, responder)
+
+    listen(app.shortcut(CALLBACK_ID), on_shortcut)
 
 
 def handle_message_shortcut(body: dict, responder: Responder) -> None:

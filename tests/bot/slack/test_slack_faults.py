@@ -38,10 +38,17 @@ from tests.bot.slack.test_slack_http_e2e import (
     RENT,
     block_action,
     event,
+    interaction,
     post,
     slash_body,
 )
-from tests.fakes.fake_slack import BOT_USER_ID, SIGNING_SECRET, FakeSlack, signed_headers
+from tests.fakes.fake_slack import (
+    BOT_USER_ID,
+    SIGNING_SECRET,
+    TEAM_ID,
+    FakeSlack,
+    signed_headers,
+)
 
 # Slack retries a request it has not seen acknowledged within 3 seconds.
 SLACK_ACK_LIMIT = 3
@@ -197,10 +204,6 @@ def test_acks_do_not_wait_for_a_slow_slack_and_every_answer_goes_out(server, fak
     let_slow_answers_finish(fake_slack, delay)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bolt acks a slash command only once a listener thread is free (reported)",
-)
 def test_more_slash_commands_than_listener_threads_are_all_acked_while_slack_is_slow(
     server, fake_slack
 ):
@@ -212,6 +215,96 @@ def test_more_slash_commands_than_listener_threads_are_all_acked_while_slack_is_
         let_slow_answers_finish(fake_slack, SLOW)
         fake_slack.settle(quiet=0.2)
     assert statuses == [200] * (LISTENER_THREADS + 4)
+
+
+def acked_within(base: str, body: str, content_type: str, limit: float) -> int | None:
+    """The status of one request, or None when it was not acknowledged within ``limit``."""
+    request = urllib.request.Request(
+        f"{base}/slack/events",
+        data=body.encode(),
+        headers=signed_headers(body, content_type=content_type),
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=limit) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+def test_every_kind_of_request_is_acked_while_every_listener_thread_waits_on_slack(
+    server, fake_slack
+):
+    # Fill every listener thread with an answer stuck on a slow response_url...
+    fake_slack.slow("response_url", delay=SLOW, times=LISTENER_THREADS)
+    try:
+        busy = ask_at_once(server, fake_slack, ["slash"] * LISTENER_THREADS, limit=1.0)
+        assert busy == [200] * LISTENER_THREADS
+        fake_slack.wait_for("response_url", LISTENER_THREADS)
+        # ...then each other surface is acked at once all the same, and answered later.
+        dm = {
+            "type": "message",
+            "channel_type": "im",
+            "user": "U100",
+            "text": RENT,
+            "ts": "1700000200.000001",
+            "channel": "D100",
+        }
+        home = {"type": "app_home_opened", "user": "U100", "channel": "D100", "tab": "home"}
+        shortcut = {
+            "type": "message_action",
+            "callback_id": "soudan_find_measures",
+            "team": {"id": TEAM_ID},
+            "user": {"id": "U200"},
+            "channel": {"id": "C100"},
+            "message": {"type": "message", "user": "U100", "ts": "1.1", "text": RENT},
+            "response_url": fake_slack.response_url("shortcut"),
+            "trigger_id": "1.2.3",
+        }
+        requests = {
+            "mention": (mention_body(1), JSON),
+            "dm": (event(dm, "Ev-busy-dm"), JSON),
+            "home": (event(home, "Ev-busy-home"), JSON),
+            "button": (block_action(fake_slack, blocks.ACTION_DIRECTORY, "slash"), FORM),
+            "shortcut": (interaction(shortcut), FORM),
+        }
+        started = time.monotonic()
+        statuses = {
+            kind: acked_within(server, body, content_type, limit=1.0)
+            for kind, (body, content_type) in requests.items()
+        }
+        assert statuses == dict.fromkeys(requests, 200)
+        assert time.monotonic() - started < 2.0
+        assert fake_slack.calls_to("chat.postMessage") == []  # their work is still queued
+        fake_slack.wait_for("chat.postMessage", 2, timeout=10)
+        fake_slack.wait_for("views.publish", timeout=10)
+        fake_slack.wait_for("response_url", LISTENER_THREADS + 2, timeout=10)
+    finally:
+        let_slow_answers_finish(fake_slack, SLOW)
+        fake_slack.settle(quiet=0.2)
+
+
+def test_a_retry_that_arrives_while_the_first_answer_is_on_its_way_is_not_answered_again(
+    server, fake_slack
+):
+    fake_slack.slow("chat.postMessage", delay=1.0)
+    dm = {
+        "type": "message",
+        "channel_type": "im",
+        "user": "U100",
+        "text": RENT,
+        "ts": "1700000300.000001",
+        "channel": "D100",
+    }
+    body = event(dm, "Ev-retry-slow")
+    assert acked_within(server, body, JSON, limit=0.8) == 200
+    fake_slack.wait_for("chat.postMessage")  # the first answer is being delivered
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    assert post(server, body, JSON, retry)[0] == 200
+    calls = fake_slack.settle(quiet=1.2)
+    assert len([c for c in calls if c.method == "chat.postMessage"]) == 1
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ retried ones answered once; authorization warmed at startup."""
 
 from __future__ import annotations
 
+import time
+
 from slack_bolt.adapter.socket_mode.internals import run_bolt_app
 from slack_sdk.socket_mode.request import SocketModeRequest
 
@@ -54,6 +56,18 @@ def test_socket_mode_events_are_answered_once_each(fake_slack, slack_settings, i
     assert all("/measures/3-" in p.text for p in posts)
     calls = fake_slack.settle(quiet=0.3)
     assert len([c for c in calls if c.method == "chat.postMessage"]) == 2
+
+
+def test_socket_mode_acks_before_a_slow_answer_is_delivered(fake_slack, slack_settings, index):
+    app = create_app(slack_settings, Service(slack_settings, index))
+    warm_authorization(app)
+    fake_slack.slow("chat.postMessage", delay=1.5)
+    started = time.monotonic()
+    assert run_bolt_app(app, envelope("Ev-slow")).status == 200
+    assert time.monotonic() - started < 1.0  # the envelope is acked, the answer comes later
+    [post] = fake_slack.wait_for("chat.postMessage")
+    assert "/measures/3-" in post.text
+    fake_slack.settle(quiet=1.7)  # the slow answer finishes here, not in the next test
 
 
 def test_warm_authorization_spares_the_first_request_its_auth_test(

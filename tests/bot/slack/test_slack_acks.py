@@ -1,0 +1,62 @@
+"""How listeners are registered: every ack is immediate, every piece of work is lazy.
+
+``test_slack_faults.py`` shows the effect (acks in time while Slack is slow); these pin
+the shape, so a listener added later cannot quietly do its work before the ack.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.util.utils import get_arg_names_of_callable
+
+from bot.slack.app import LISTENER_THREADS, create_app
+from bot.slack.listeners.lazy import acknowledge, after_ack
+
+SECRET = "秘密の相談内容サトウハナコ"
+
+
+def test_every_listener_acks_at_once_and_does_its_work_lazily(slack_settings, slack_service):
+    app = create_app(slack_settings, slack_service)
+    assert app.process_before_response is True
+    listeners = app._listeners  # Bolt keeps no public list of them
+    # the command, mention, DM, Home tab, 6 buttons (feedback twice), the shortcut
+    assert len(listeners) == 11
+    for listener in listeners:
+        assert listener.ack_function is acknowledge
+        assert len(listener.lazy_functions) == 1
+    # The lazy work runs on this pool; its queue is unbounded, so submitting never blocks.
+    executor = app.listener_runner.lazy_listener_runner.executor
+    assert executor is app.listener_runner.listener_executor
+    assert executor._max_workers == LISTENER_THREADS
+
+
+def test_a_lazy_function_gets_the_arguments_it_names():
+    seen: list[tuple[dict, str]] = []
+
+    def work(body: dict, context: str) -> None:
+        seen.append((body, context))
+
+    lazy = after_ack(work)
+    assert get_arg_names_of_callable(lazy) == ["body", "context"]
+    assert lazy.__name__ == "work"
+    lazy(body={"a": 1}, context="c")
+    assert seen == [({"a": 1}, "c")]
+
+
+def test_a_failing_lazy_function_logs_its_type_never_the_request(caplog):
+    def work(body: dict) -> None:
+        raise RuntimeError(f"could not answer {body['text']}")
+
+    caplog.set_level(logging.DEBUG)
+    after_ack(work)(body={"text": SECRET})  # does not raise
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.getMessage() == "slack listener failed: RuntimeError"
+    assert record.exc_info is not None
+    assert all(SECRET not in r.getMessage() for r in caplog.records)
+
+
+def test_the_ack_only_acks():
+    calls: list[tuple] = []
+    acknowledge(lambda *args, **kwargs: calls.append((args, kwargs)))
+    assert calls == [((), {})]
