@@ -36,6 +36,9 @@ class AnswerEvent:
 
 
 class Store(Protocol):
+    """The usage log. Called on the answer path: it must return at once and may drop the
+    entry, never raise for a database that cannot be written."""
+
     def record_answer(self, event: AnswerEvent) -> None: ...
     def record_feedback(
         self, measure_id: str, helpful: bool, *, surface: str, user_id: str | None
@@ -50,6 +53,12 @@ class NullStore:
         self, measure_id: str, helpful: bool, *, surface: str, user_id: str | None
     ) -> None:
         pass
+
+    def flush(self, timeout: float | None = None) -> bool:
+        return True
+
+    def close(self, timeout: float | None = None) -> bool:
+        return True
 
 
 class Service:

@@ -4,10 +4,14 @@ What is kept is what the plan's owners need (how often, from where, what was fou
 fast), never who asked or what was asked: users are an HMAC of their id, and the question
 text is stored only when the operator turns it on, masked first and purged after the
 retention period. A store that cannot write costs its log entry, never an answer.
+
+Nor does an answer wait for the disk: the bot's store (``open_store``) only queues each
+entry, and one writer thread per process writes the queue in batches, one transaction each.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import hmac
@@ -17,7 +21,10 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+import weakref
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -146,8 +153,47 @@ def migrate(conn: sqlite3.Connection) -> None:
             raise
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerEntry:
+    """An answer waiting to be written; ``at`` is when it was answered, not written."""
+
+    at: datetime
+    event: AnswerEvent
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackEntry:
+    at: datetime
+    measure_id: str
+    helpful: bool
+    surface: str
+    user_id: str | None
+
+
+Entry = AnswerEntry | FeedbackEntry
+
+
+@dataclass(slots=True)
+class Rows:
+    """Entries made ready to insert (hashed, masked, formatted) before the write lock is taken."""
+
+    answers: list[tuple] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # one per answer; "" when none is kept
+    feedback: list[tuple] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.answers) + len(self.feedback)
+
+
+# What a database that cannot be written raises; anything else is a bug.
+STORE_ERRORS = (sqlite3.Error, OSError, StoreError)
+
+
 class SqliteStore:
-    """The Store of bot.service: thread-safe, one connection per thread (and per process)."""
+    """Writes each entry at once, on the calling thread's connection (one per thread and
+    per process). The bot runs it behind a BackgroundStore (see open_store) so that no
+    answer waits for the disk; used alone it is the simple store of tools and tests.
+    """
 
     def __init__(
         self,
@@ -187,27 +233,53 @@ class SqliteStore:
         )
         return conn.execute("SELECT value FROM meta WHERE key = 'user_hash_salt'").fetchone()[0]
 
+    def now(self) -> datetime:
+        return self._clock()
+
     def user_hash(self, user_id: str | None) -> str | None:
         if not user_id:
             return None
         return hmac.new(self._salt, user_id.encode(), hashlib.sha256).hexdigest()[:32]
 
     def record_answer(self, event: AnswerEvent) -> None:
-        answer = event.answer
-        at = iso(self._clock())
-        row = (
-            at,
-            event.surface,
-            str(answer.kind),
-            len(answer.hits),
-            int(answer.abstained),
-            ",".join(hit.measure.id for hit in answer.hits[:TOP_IDS]),
-            round(event.latency_ms, 1),
-            self.user_hash(event.user_id),
-        )
-        text = self._masked(answer.question) if self.log_question_text else ""
-        self._write(lambda conn: self._insert_answer(conn, row, at, text))
+        self._write(self.rows([AnswerEntry(self.now(), event)]))
         self._purge_if_due()
+
+    def record_feedback(
+        self, measure_id: str, helpful: bool, *, surface: str, user_id: str | None
+    ) -> None:
+        self._write(self.rows([FeedbackEntry(self.now(), measure_id, helpful, surface, user_id)]))
+
+    def rows(self, entries: Iterable[Entry]) -> Rows:
+        """What will be stored of these entries: never a user id, never unmasked text."""
+        rows = Rows()
+        for entry in entries:
+            if isinstance(entry, AnswerEntry):
+                event, answer = entry.event, entry.event.answer
+                rows.answers.append(
+                    (
+                        iso(entry.at),
+                        event.surface,
+                        str(answer.kind),
+                        len(answer.hits),
+                        int(answer.abstained),
+                        ",".join(hit.measure.id for hit in answer.hits[:TOP_IDS]),
+                        round(event.latency_ms, 1),
+                        self.user_hash(event.user_id),
+                    )
+                )
+                rows.texts.append(self._masked(answer.question) if self.log_question_text else "")
+            else:
+                rows.feedback.append(
+                    (
+                        iso(entry.at),
+                        entry.measure_id,
+                        int(entry.helpful),
+                        entry.surface,
+                        self.user_hash(entry.user_id),
+                    )
+                )
+        return rows
 
     @staticmethod
     def _masked(question: str) -> str:
@@ -218,19 +290,35 @@ class SqliteStore:
             log.warning("question text not stored: masking failed (%s)", type(error).__name__)
             return ""
 
-    @staticmethod
-    def _insert_answer(conn: sqlite3.Connection, row: tuple, at: str, text: str) -> None:
+    def insert(self, rows: Rows) -> None:
+        """Write the rows in one transaction on this thread's connection; raises on failure."""
+        conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
-            cursor = conn.execute(
-                "INSERT INTO answers (at, surface, kind, results, abstained, top_ids,"
-                " latency_ms, user_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
-            if text:
-                conn.execute(
-                    "INSERT INTO question_texts (answer_id, at, text) VALUES (?, ?, ?)",
-                    (cursor.lastrowid, at, text),
+            if rows.answers:
+                # Ids chosen here (as SQLite would: the largest plus one, safe under the write
+                # lock) so that the texts can name their answers in one executemany.
+                (last,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM answers").fetchone()
+                ids = range(last + 1, last + 1 + len(rows.answers))
+                conn.executemany(
+                    "INSERT INTO answers (id, at, surface, kind, results, abstained, top_ids,"
+                    " latency_ms, user_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(answer_id, *row) for answer_id, row in zip(ids, rows.answers, strict=True)],
+                )
+                texts = [
+                    (answer_id, row[0], text)
+                    for answer_id, row, text in zip(ids, rows.answers, rows.texts, strict=True)
+                    if text
+                ]
+                if texts:
+                    conn.executemany(
+                        "INSERT INTO question_texts (answer_id, at, text) VALUES (?, ?, ?)", texts
+                    )
+            if rows.feedback:
+                conn.executemany(
+                    "INSERT INTO feedback (at, measure_id, helpful, surface, user_hash)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    rows.feedback,
                 )
             conn.execute("COMMIT")
         except BaseException:
@@ -238,32 +326,19 @@ class SqliteStore:
                 conn.execute("ROLLBACK")
             raise
 
-    def record_feedback(
-        self, measure_id: str, helpful: bool, *, surface: str, user_id: str | None
-    ) -> None:
-        row = (iso(self._clock()), measure_id, int(helpful), surface, self.user_hash(user_id))
-        self._write(
-            lambda conn: conn.execute(
-                "INSERT INTO feedback (at, measure_id, helpful, surface, user_hash)"
-                " VALUES (?, ?, ?, ?, ?)",
-                row,
-            )
-        )
-
     def purge(self) -> int:
         """Delete question text older than the retention period; returns how many went."""
         self._last_purge = time.monotonic()
         cutoff = iso(self._clock() - self.retention)
-        deleted = 0
-
-        def run(conn: sqlite3.Connection) -> None:
-            nonlocal deleted
+        try:
+            conn = self._conn()
             deleted = conn.execute("DELETE FROM question_texts WHERE at < ?", (cutoff,)).rowcount
             if deleted:
                 # Let the overwritten pages leave the WAL too.
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-        self._write(run)
+        except STORE_ERRORS as error:
+            self._warn("question text purge failed", error)  # tried again at the next one
+            return 0
         if deleted:
             log.info("purged %d question texts older than %d days", deleted, self.retention.days)
         return deleted
@@ -277,37 +352,261 @@ class SqliteStore:
             finally:
                 self._purge_lock.release()
 
-    def _write(self, action: Callable[[sqlite3.Connection], object]) -> None:
+    def _write(self, rows: Rows) -> None:
         try:
-            action(self._conn())
-        except (sqlite3.Error, OSError, StoreError) as error:
-            self.dropped += 1
-            self._warn(error)
+            self.insert(rows)
+        except STORE_ERRORS as error:
+            self.dropped += len(rows)
+            self._warn("usage log entry dropped", error)
 
-    def _warn(self, error: Exception) -> None:
+    def _warn(self, what: str, error: Exception) -> None:
         # One line a minute at most: a locked database must not flood the log.
         now = time.monotonic()
         if now - self._last_warning >= _WARN_INTERVAL_S:
             self._last_warning = now
             log.warning(
-                "usage log entry dropped (%s: %s); %d dropped so far",
-                type(error).__name__,
-                error,
-                self.dropped,
+                "%s (%s: %s); %d dropped so far", what, type(error).__name__, error, self.dropped
             )
 
     def close(self) -> None:
+        """Close the calling thread's connection (a later write opens a new one)."""
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
             self._local.conn = None
 
 
+MAX_QUEUE = 10_000  # entries waiting for the writer; more are dropped (and counted)
+MAX_BATCH = 500  # entries written in one transaction
+LINGER_S = 0.005  # how long the writer waits for a batch to fill before writing it
+LOCKED_RETRY_S = 30.0  # how long a batch waits for a locked database before it is dropped
+RETRY_PAUSE_S = 0.05
+EXIT_TIMEOUT_S = 2.0  # what close() (and so the process exit) waits for the queue at most
+
+
+def _is_locked(error: sqlite3.Error) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+class BackgroundStore:
+    """The Store the bot runs with: recording only queues the entry; one writer thread
+    writes what is queued, in batches of one transaction each, on its own connection.
+
+    Recording never blocks and never raises: when the queue is full the entry is dropped
+    and counted. The writer waits for a locked database (up to ``locked_retry_s`` a batch)
+    and drops, counts and logs (once a minute at most) what it cannot write; it never
+    stops for a database error. ``flush`` waits for what was queued so far; ``close``, also
+    run at process exit, writes what is queued, waiting ``exit_timeout_s`` at most.
+    """
+
+    def __init__(
+        self,
+        store: SqliteStore,
+        *,
+        max_queue: int = MAX_QUEUE,
+        max_batch: int = MAX_BATCH,
+        linger_s: float = LINGER_S,
+        locked_retry_s: float = LOCKED_RETRY_S,
+        exit_timeout_s: float = EXIT_TIMEOUT_S,
+    ):
+        self.store = store
+        self.path = store.path
+        self.max_queue = max_queue
+        self._max_batch = max(1, max_batch)
+        self._linger_s = linger_s
+        self._locked_retry_s = locked_retry_s
+        self._exit_timeout_s = exit_timeout_s
+        self._reset()
+        # The writer opens its own connection; this thread's is not needed any more.
+        store.close()
+        atexit.register(self._close_at_exit)
+        _LIVE.add(self)
+
+    def _reset(self, *, closing: bool = False) -> None:
+        # Also in a forked child, where the parent's writer does not exist: the child
+        # starts empty (what the parent queued is the parent's to write).
+        self._lock = threading.Lock()
+        self._work = threading.Condition(self._lock)  # the writer waits here for entries
+        self._progress = threading.Condition(self._lock)  # flush waits here for the writer
+        self._queue: deque[Entry] = deque()
+        self._queued = 0  # entries ever accepted
+        self._finished = 0  # entries ever written or given up on
+        self._thread: threading.Thread | None = None
+        self._closing = closing
+        self._give_up_at = float("inf")  # once closing: when a locked batch stops waiting
+        self._last_warning: dict[str, float] = {}
+        self.dropped = 0  # entries lost: queue full, closed, or the database failed
+        self.dropped_queue_full = 0
+
+    # ------------------------------------------------------------------ the Store
+
+    def record_answer(self, event: AnswerEvent) -> None:
+        self._put(AnswerEntry(self.store.now(), event))
+
+    def record_feedback(
+        self, measure_id: str, helpful: bool, *, surface: str, user_id: str | None
+    ) -> None:
+        self._put(FeedbackEntry(self.store.now(), measure_id, helpful, surface, user_id))
+
+    def user_hash(self, user_id: str | None) -> str | None:
+        return self.store.user_hash(user_id)
+
+    @property
+    def pending(self) -> int:
+        """Entries queued and not yet taken by the writer."""
+        return len(self._queue)
+
+    def _put(self, entry: Entry) -> None:
+        with self._lock:
+            if not self._closing and len(self._queue) < self.max_queue:
+                self._queue.append(entry)
+                self._queued += 1
+                if self._thread is None:
+                    # Daemon: a writer stuck on a locked database never holds up the exit,
+                    # which waits for it at most exit_timeout_s (atexit).
+                    thread = threading.Thread(
+                        target=self._run, name="usage-log-writer", daemon=True
+                    )
+                    thread.start()  # if this raises, the next entry tries again
+                    self._thread = thread
+                self._work.notify()
+                return
+            self.dropped += 1
+            if self._closing:
+                reason = "the usage log is closed"
+            else:
+                self.dropped_queue_full += 1
+                reason = f"the queue is full ({self.max_queue} waiting)"
+            dropped, warn = self.dropped, self._warning_due("put")
+        if warn:  # never the entry itself: it may carry the question
+            log.warning("usage log entry dropped: %s; %d dropped so far", reason, dropped)
+
+    # ------------------------------------------------------------------ the writer
+
+    def _run(self) -> None:
+        try:
+            while (batch := self._take()) is not None:
+                try:
+                    self._write(batch)
+                except Exception as error:  # a bug must not stop the writer either
+                    self._give_up(len(batch), error)
+                with self._lock:
+                    self._finished += len(batch)
+                    self._progress.notify_all()
+                try:
+                    self.store._purge_if_due()
+                except Exception as error:
+                    self._warn("question text purge failed", error)
+        finally:
+            self.store.close()  # the writer's own connection
+
+    def _take(self) -> list[Entry] | None:
+        """The next batch: waits for an entry, then a few ms for more. None once closed
+        and drained."""
+        with self._lock:
+            while not self._queue:
+                if self._closing:
+                    return None
+                self._work.wait()
+            if self._linger_s > 0 and not self._closing:
+                self._work.wait_for(
+                    lambda: len(self._queue) >= self._max_batch or self._closing, self._linger_s
+                )
+            return [self._queue.popleft() for _ in range(min(len(self._queue), self._max_batch))]
+
+    def _write(self, batch: list[Entry]) -> None:
+        rows = self.store.rows(batch)
+        retry_until = time.monotonic() + self._locked_retry_s
+        while True:
+            try:
+                self.store.insert(rows)
+                return
+            except sqlite3.Error as error:
+                if not _is_locked(error) or time.monotonic() >= min(retry_until, self._give_up_at):
+                    self._give_up(len(batch), error)
+                    return
+                if self._warning_due("locked"):
+                    log.warning(
+                        "usage log waiting for a locked database; %d entries queued",
+                        len(batch) + len(self._queue),
+                    )
+            except STORE_ERRORS as error:
+                self._give_up(len(batch), error)
+                return
+            time.sleep(RETRY_PAUSE_S)
+
+    def _give_up(self, count: int, error: Exception) -> None:
+        with self._lock:
+            self.dropped += count
+        self._warn(f"{count} usage log entries dropped", error)
+
+    def _warn(self, what: str, error: Exception) -> None:
+        with self._lock:
+            dropped, due = self.dropped, self._warning_due("write")
+        if not due:
+            return
+        detail = type(error).__name__
+        if isinstance(error, STORE_ERRORS):  # database errors name no values, so no question
+            detail = f"{detail}: {error}"
+        log.warning("%s (%s); %d dropped so far", what, detail, dropped)
+
+    def _warning_due(self, kind: str) -> bool:
+        # One line a minute at most of each kind: a locked database must not flood the log.
+        now = time.monotonic()
+        if now - self._last_warning.get(kind, float("-inf")) < _WARN_INTERVAL_S:
+            return False
+        self._last_warning[kind] = now
+        return True
+
+    # ------------------------------------------------------------------ flush and close
+
+    def flush(self, timeout: float | None = 5.0) -> bool:
+        """Wait until everything queued before this call is written (or given up on);
+        False if that took longer than ``timeout`` seconds."""
+        with self._lock:
+            target = self._queued
+            return self._progress.wait_for(lambda: self._finished >= target, timeout)
+
+    def close(self, timeout: float | None = None) -> bool:
+        """Write what is queued, waiting ``timeout`` s at most (default ``exit_timeout_s``),
+        and stop the writer; later entries are dropped. True if nothing was left unwritten."""
+        timeout = self._exit_timeout_s if timeout is None else timeout
+        atexit.unregister(self._close_at_exit)
+        with self._lock:
+            self._closing = True
+            self._give_up_at = min(self._give_up_at, time.monotonic() + timeout)
+            self._work.notify_all()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+        with self._lock:
+            left = self._queued - self._finished
+        if left:
+            log.warning("usage log closed with %d entries not yet written", left)
+        return left == 0
+
+    def _close_at_exit(self) -> None:
+        self.close(self._exit_timeout_s)
+
+
+_LIVE: weakref.WeakSet[BackgroundStore] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for store in list(_LIVE):
+        store._reset(closing=store._closing)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def open_store(settings: Settings) -> Store:
-    """The SQLite store, or a NullStore (answers still served) if the file cannot be opened."""
+    """The SQLite store behind its writer thread, or a NullStore (answers still served) if
+    the file cannot be opened."""
     try:
-        return SqliteStore(settings)
-    except (sqlite3.Error, OSError, StoreError) as error:
+        store = SqliteStore(settings)
+    except STORE_ERRORS as error:
         log.warning(
             "usage log disabled: cannot open %s (%s: %s)",
             settings.db_path,
@@ -315,3 +614,4 @@ def open_store(settings: Settings) -> Store:
             error,
         )
         return NullStore()
+    return BackgroundStore(store)
