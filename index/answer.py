@@ -15,7 +15,7 @@ from index.question import (
     unused_services,
     wants_awareness,
 )
-from index.text import content_terms, is_content
+from index.text import Token, content_terms, is_content
 
 MAX_HITS = 10
 # Weights of query terms by how they were reached: the user's own words count most.
@@ -116,15 +116,19 @@ def answer(question: str, index: Index) -> Answer:
 def build_query(text: str, index: Index) -> list[QueryTerm]:
     """The user's own words, then what the vocabulary and kana readings add, weighted less."""
     query: list[QueryTerm] = []
-    for service in unused_services(index.analyzer.tokens(text)):
+    tokens: list[Token] | None = index.analyzer.tokens(text)
+    for service in unused_services(tokens):
         text = text.replace(service, " ")
+        tokens = None
     own_text = text
     for match in index.phrases.match(text):
         # The run is read as the phrase it spells; Sudachi's pieces of it are noise.
         own_text = own_text.replace(match.run, " ")
+        tokens = None
         for term in match.phrase.terms:
             query.append(QueryTerm(term, READING_WEIGHT, match.run, "reading"))
-    own_terms = content_terms(index.analyzer.tokens(own_text))
+    # Sudachi runs once unless words were taken out of the question above.
+    own_terms = content_terms(tokens if tokens is not None else index.analyzer.tokens(own_text))
     for term in own_terms:
         generic = GENERIC_WEIGHT if term.term in GENERIC_TERMS else 1.0
         query.append(QueryTerm(term.term, OWN_WEIGHT * term.weight * generic, term.term))

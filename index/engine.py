@@ -21,6 +21,9 @@ FIELD_WEIGHTS = {"title": 3.0, "summary": 1.0, "section": 0.4, "departments": 0.
 # kept, but below a measure that acts on the need, unless the asker wants publicity.
 AWARENESS_WORDS = ("周知", "啓発")
 AWARENESS_FACTOR = 0.6
+# Terms one vocabulary line or one kana run brought in are one piece of evidence: the best
+# of them counts fully, the rest at this share. Otherwise a line with many targets
+# (親の介護 -> 介護・負担・軽減・ケアセンター) would outvote the user's own words by length.
 EXTRA_TERM_SHARE = 0.3
 # Calibrated on the out-of-scope questions of the development set (docs/search.md): below
 # this top score nothing in the plan fits well enough to show. It depends on the corpus's
@@ -80,12 +83,29 @@ class Index:
             if index.has(q.term) and (q.term not in best or q.weight > best[q.term].weight):
                 best[q.term] = q
         matched: dict[int, list[tuple[float, QueryTerm]]] = defaultdict(list)
-        for term, q in best.items():
-            for doc_id, value in index.postings[term]:
-                matched[doc_id].append((q.weight * value, q))
+        own: dict[int, float] = defaultdict(float)
+        # Per document and evidence group (one vocabulary line or kana run): best, sum.
+        grouped: dict[int, dict[tuple[str, str], list[float]]] = defaultdict(dict)
+        for q in best.values():
+            key = (q.via, q.source)
+            for doc_id, value in index.postings[q.term]:
+                contribution = q.weight * value
+                matched[doc_id].append((contribution, q))
+                if not q.via:
+                    own[doc_id] += contribution
+                    continue
+                group = grouped[doc_id].get(key)
+                if group is None:
+                    grouped[doc_id][key] = [contribution, contribution]
+                else:
+                    group[0] = max(group[0], contribution)
+                    group[1] += contribution
         scores = []
-        for doc_id, contributions in matched.items():
-            score = _grouped_score(contributions)
+        for doc_id in matched:
+            score = own[doc_id] + sum(
+                best_ + EXTRA_TERM_SHARE * (total - best_)
+                for best_, total in grouped[doc_id].values()
+            )
             if index.docs[doc_id].awareness and not wants_awareness:
                 score *= AWARENESS_FACTOR
             scores.append((-round(score, 4), index.docs[doc_id].measure.id, doc_id))
@@ -113,26 +133,6 @@ def build(data: PlanData, analyzer: Analyzer, *, abstain_score: float = ABSTAIN_
         department_names=tuple(d.name for d in data.departments),
         abstain_score=abstain_score,
     )
-
-
-def _grouped_score(contributions: list[tuple[float, QueryTerm]]) -> float:
-    """Sum of term scores, where terms one vocabulary line or kana run brought in count as
-    one piece of evidence: the best of them fully, the rest at EXTRA_TERM_SHARE.
-
-    Without this a line with many targets (親の介護 -> 介護・負担・軽減・ケアセンター) would
-    outvote the user's own words just by being long.
-    """
-    total = 0.0
-    groups: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for contribution, q in contributions:
-        if q.via:
-            groups[(q.via, q.source)].append(contribution)
-        else:
-            total += contribution
-    for values in groups.values():
-        best = max(values)
-        total += best + EXTRA_TERM_SHARE * (sum(values) - best)
-    return total
 
 
 def _former_title(data: PlanData, measure: Measure) -> str:

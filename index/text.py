@@ -190,7 +190,12 @@ class SudachiAnalyzer:
         for chunk in _chunks(normalize(text)):
             for m in tokenizer.tokenize(chunk):
                 pos = m.part_of_speech()[0]
-                out.append(Token(m.surface(), m.normalized_form(), m.reading_form(), pos))
+                surface = m.surface()
+                out.append(Token(surface, m.normalized_form(), m.reading_form(), pos))
+                # A unit of one or two characters has no parts worth keeping (single
+                # characters are dropped), and particles and symbols have none at all.
+                if len(surface) < 3 or pos not in CONTENT_POS:
+                    continue
                 parts = m.split(self._mode_a)
                 if len(parts) > 1:
                     for p in parts:
