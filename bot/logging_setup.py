@@ -70,7 +70,20 @@ def bolt_logger() -> logging.Logger:
     logger = logging.getLogger(BOLT_LOGGER)
     if logger.level == logging.NOTSET or logger.level < logging.INFO:
         logger.setLevel(logging.INFO)
+    if _CLIENT_TOKEN_NOTICE not in logger.filters:
+        logger.addFilter(_CLIENT_TOKEN_NOTICE)
     return logger
+
+
+class _ClientTokenNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and then warns, at every
+    start, that it is unused because we pass a client built from the same token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+_CLIENT_TOKEN_NOTICE = _ClientTokenNotice()
 
 
 def install_redaction() -> None:
