@@ -38,18 +38,6 @@ ENCODED = quote(MARKER)
 
 
 @pytest.fixture(scope="module")
-def module_fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-def fake(module_fake: FakeSlack) -> FakeSlack:
-    module_fake.reset()
-    return module_fake
-
-
-@pytest.fixture(scope="module")
 def client(module_fake: FakeSlack, index: Index, tmp_path_factory) -> FlaskClient:
     settings = Settings(
         slack_bot_token="xoxb-robustness",

@@ -54,18 +54,6 @@ JSON = "application/json"
 # ------------------------------------------------------------------ signatures, replays
 
 
-@pytest.fixture(scope="module")
-def module_fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-def fake(module_fake: FakeSlack) -> FakeSlack:
-    module_fake.reset()
-    return module_fake
-
-
 def app_settings(fake: FakeSlack, tmp_path: Path, **changes) -> Settings:
     values = {
         "slack_bot_token": BOT_TOKEN,
