@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint format check eval bench audit clean
+.PHONY: install browser run test lint format check eval bench audit clean
 
 install: $(STAMP)
 
@@ -19,7 +19,18 @@ run: install
 	$(BIN)/soudan data check
 	$(BIN)/soudan run
 
-test: install
+# The browser test drives Debian's Chromium (never a downloaded browser) and needs a
+# Japanese font. Installed here when missing and we may use apt-get; otherwise say how.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! (fc-list 2>/dev/null | grep -qi ipa); then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null; \
+	  else \
+	    echo "ブラウザのテストには chromium と日本語フォントが必要です: sudo apt-get install chromium fonts-ipafont-gothic"; \
+	  fi; \
+	fi
+
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/soudan data check
