@@ -26,9 +26,9 @@ FLOORS = {
 # Questions written by a colleague who never saw the search code or the vocabulary
 # (tests/fixtures/team.jsonl). Measured blind first: hit@1 0.676, hit@3 0.838.
 TEAM_FLOORS = {
-    "hit@1": 0.75,
-    "hit@3": 0.95,
-    "department@1": 0.75,
+    "hit@1": 0.78,
+    "hit@3": 0.97,
+    "department@1": 0.78,
     "abstain": 1.0,
 }
 
