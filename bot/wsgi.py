@@ -54,8 +54,11 @@ def create_wsgi(settings: Settings, service: Service | None = None) -> Flask:
 
 def _mount_slack(web: Flask, settings: Settings, service: Service) -> None:
     from bot.slack.app import create_app, warm_authorization
+    from bot.slack.dedupe import SharedEventLedger
 
-    bolt = create_app(settings, service)
+    # gunicorn may run several workers: a retried event must be answered once across them.
+    ledger = SharedEventLedger(settings.db_path.parent / "events.db")
+    bolt = create_app(settings, service, deduper=ledger)
     threading.Thread(target=warm_authorization, args=(bolt,), name="auth-test", daemon=True).start()
     verifier = SignatureVerifier(settings.slack_signing_secret or "")
 

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.logging_setup import BOLT_LOGGER, bolt_logger
 from bot.service import Service
 from bot.settings import Settings
-from bot.slack.dedupe import EventDeduper
+from bot.slack.dedupe import EventDeduper, SharedEventLedger
 from bot.slack.delivery import DEFAULT_TIMEOUT
 from bot.slack.listeners import register_all
 from bot.slack.listeners.lazy import log_failure
@@ -32,7 +32,7 @@ def create_app(
     service: Service,
     *,
     verify_token: bool = False,
-    deduper: EventDeduper | None = None,
+    deduper: EventDeduper | SharedEventLedger | None = None,
 ) -> App:
     """The Bolt app for ``settings.slack_mode`` ("socket" or "http").
 
@@ -94,7 +94,7 @@ def warm_authorization(app: App) -> bool:
     return False
 
 
-def _dedupe_middleware(deduper: EventDeduper):
+def _dedupe_middleware(deduper: EventDeduper | SharedEventLedger):
     def dedupe_events(req: BoltRequest, body: dict, next) -> BoltResponse | None:
         event_id = body.get("event_id") if isinstance(body, dict) else None
         if event_id and not deduper.first_time(str(event_id)):
