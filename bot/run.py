@@ -136,11 +136,7 @@ def _connect_socket_mode(settings: Settings, service: Service, server: BaseWSGIS
             EXIT_CONFIG,
         )
     except (SlackClientError, OSError) as error:
-        server.shutdown()
-        _fail(
-            f"Slack に接続できませんでした（{type(error).__name__}）。ネットワークを確かめてください。",
-            EXIT_SERVER,
-        )
+        _network_failure(server, error)
     handler = SocketModeHandler(app, app_token=settings.slack_app_token)
     try:
         handler.connect()
@@ -154,12 +150,16 @@ def _connect_socket_mode(settings: Settings, service: Service, server: BaseWSGIS
             EXIT_CONFIG,
         )
     except (SlackClientError, OSError) as error:
-        server.shutdown()
-        _fail(
-            f"Slack に接続できませんでした（{type(error).__name__}）。ネットワークを確かめてください。",
-            EXIT_SERVER,
-        )
+        _network_failure(server, error)
     return handler
+
+
+def _network_failure(server: BaseWSGIServer, error: Exception) -> NoReturn:
+    server.shutdown()
+    _fail(
+        f"Slack に接続できませんでした（{type(error).__name__}）。ネットワークを確かめてください。",
+        EXIT_SERVER,
+    )
 
 
 def _stop_on_signals(stop: threading.Event) -> None:
