@@ -28,7 +28,8 @@ from bot.store import (
     open_store,
 )
 from index.engine import Index
-from index.model import Answer, Hit, Measure, QuestionKind, Status
+from index.model import Answer, Hit, Measure, QuestionKind
+from tests.factories import make_measure
 
 QUESTION = "田中花子さん 090-1234-5678 家賃が払えない"
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,21 +37,7 @@ WAIT = 30.0  # a bound on waits that end at once when all is well, never a measu
 
 
 def measure(measure_id: str) -> Measure:
-    plan, chapter, section, no = measure_id.split("-")
-    return Measure(
-        id=measure_id,
-        plan=int(plan),
-        section=f"{chapter}-{section}",
-        section_title="節",
-        no=int(no),
-        no_inferred=False,
-        title=f"取組{measure_id}",
-        summary="概要",
-        departments=("保護課",),
-        status=Status.NEW,
-        predecessor=None,
-        successor=None,
-    )
+    return make_measure(measure_id, f"取組{measure_id}", summary="概要", section_title="節")
 
 
 def answer(question: str = QUESTION, ids: tuple[str, ...] = ("3-1-4-10",), **kw) -> Answer:

@@ -3,26 +3,18 @@
 from index.answer import answer, build_query
 from index.bm25 import field_tf, idf, saturate
 from index.engine import QueryTerm, build
-from index.model import DataVersion, Department, Measure, PlanData, Section, Status, VocabEntry
+from index.model import Measure, PlanData, VocabEntry
+from tests.factories import make_measure, make_plan_data
 
 
 def _measure(no: int, title: str, summary: str, dept: str = "保護課") -> Measure:
-    return Measure(
-        id=f"3-1-1-{no}", plan=3, section="1-1", section_title="予防", no=no, no_inferred=False,
-        title=title, summary=summary, departments=(dept,), status=Status.NEW,
-        predecessor=None, successor=None,
-    )  # fmt: skip
+    return make_measure(
+        f"3-1-1-{no}", title, summary=summary, departments=(dept,), section_title="予防"
+    )
 
 
 def _plan(*measures: Measure, vocabulary: tuple[VocabEntry, ...] = ()) -> PlanData:
-    depts = tuple(Department(n, "カ") for n in {d for m in measures for d in m.departments})
-    return PlanData(
-        measures=measures,
-        departments=depts,
-        sections=(Section(3, "1-1", "予防"),),
-        vocabulary=vocabulary,
-        version=DataVersion("test", "2026-01-01"),
-    )
+    return make_plan_data(*measures, vocabulary=vocabulary)
 
 
 def test_bm25_pieces_behave():

@@ -13,17 +13,15 @@ from bot.slack.blocks import Links, answer_message, home_view, more_message, sha
 from bot.slack.payloads import MAX_VALUE, Snapshot
 from index.model import (
     Answer,
-    DataVersion,
     Department,
     Hit,
     Match,
     Measure,
-    Plan,
     PlanData,
     QuestionKind,
-    Section,
     Status,
 )
+from tests.factories import make_measure, make_plan_data
 
 BASE = "https://soudan.example.jp"
 
@@ -33,41 +31,16 @@ def measure(
     title: str = "住居確保給付金の支給",
     *,
     summary: str = "離職等により住居を失うおそれのある方に家賃相当額を支給します。就労支援も行います。",
-    departments: tuple[str, ...] = ("保護課",),
-    status: Status = Status.NEW,
-    predecessor: str | None = None,
-    successor: str | None = None,
+    **fields,
 ) -> Measure:
-    plan, chapter, section, no = mid.split("-")
-    return Measure(
-        id=mid,
-        plan=int(plan),
-        section=f"{chapter}-{section}",
-        section_title="相談体制の充実",
-        no=int(no),
-        no_inferred=False,
-        title=title,
-        summary=summary,
-        departments=departments,
-        status=status,
-        predecessor=predecessor,
-        successor=successor,
-    )
+    return make_measure(mid, title, summary=summary, **fields)
 
 
 def plan_data(*measures: Measure, departments: tuple[Department, ...] | None = None) -> PlanData:
-    names = {d for m in measures for d in m.departments}
-    return PlanData(
-        measures=tuple(measures),
-        departments=departments
-        or tuple(Department(n, n, phone="043-245-5111") for n in sorted(names)),
-        sections=(Section(3, "1-3", "相談体制の充実"), Section(2, "1-3", "相談体制の充実")),
-        vocabulary=(),
-        version=DataVersion("abc1234", "2025-04-01"),
-        plans=(
-            Plan(2, "第２期千葉市貧困対策アクションプラン"),
-            Plan(3, "第３期千葉市貧困対策アクションプラン", period="令和6年度〜"),
-        ),
+    names = sorted({d for m in measures for d in m.departments})
+    return make_plan_data(
+        *measures,
+        departments=departments or tuple(Department(n, n, phone="043-245-5111") for n in names),
     )
 
 
