@@ -51,3 +51,31 @@ def stop(process: subprocess.Popen) -> str:
         process.kill()
         _, err = process.communicate()
     return err
+
+
+def send_slash_command(base_url: str, fake, text: str):
+    """POST a signed /soudan to a running server; return the answer the fake Slack got."""
+    from urllib.parse import urlencode
+
+    from tests.fakes.fake_slack import signed_headers
+
+    body = urlencode(
+        {
+            "command": "/soudan",
+            "text": text,
+            "user_id": "U1",
+            "channel_id": "C1",
+            "team_id": "T0000001",
+            "response_url": fake.response_url(),
+        }
+    )
+    request = urllib.request.Request(
+        f"{base_url}/slack/events",
+        data=body.encode(),
+        method="POST",
+        headers=signed_headers(body, content_type="application/x-www-form-urlencoded"),
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+    [reply] = fake.wait_for("response_url", timeout=20)
+    return reply

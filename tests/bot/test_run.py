@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.bot.subprocesses import clean_env, free_port, wait_for_http
-from tests.fakes.fake_slack import SIGNING_SECRET, FakeSlack, signed_headers
+from tests.bot.subprocesses import clean_env, free_port, send_slash_command, wait_for_http
+from tests.fakes.fake_slack import SIGNING_SECRET, FakeSlack
 
 RUN = [sys.executable, "-m", "bot", "run"]
 
@@ -92,25 +92,7 @@ def test_http_mode_settings_also_take_slack_events(tmp_path):
         process = start(env, tmp_path)
         try:
             wait_for_http(f"http://127.0.0.1:{port}/departments", process)
-            body = urlencode(
-                {
-                    "command": "/soudan",
-                    "text": "借金がある",
-                    "user_id": "U1",
-                    "channel_id": "C1",
-                    "team_id": "T0000001",
-                    "response_url": fake.response_url(),
-                }
-            )
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/slack/events",
-                data=body.encode(),
-                method="POST",
-                headers=signed_headers(body, content_type="application/x-www-form-urlencoded"),
-            )
-            with urllib.request.urlopen(request, timeout=10) as response:
-                assert response.status == 200
-            [reply] = fake.wait_for("response_url", timeout=20)
+            reply = send_slash_command(f"http://127.0.0.1:{port}", fake, "借金がある")
             assert "/measures/3-" in reply.text
         finally:
             code, out, _ = interrupt(process)

@@ -1,10 +1,7 @@
 """Service.answer and feedback never wait for, nor fail with, the usage log."""
 
-import contextlib
 import logging
-import sqlite3
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,25 +10,10 @@ from bot.service import Service
 from bot.settings import Settings
 from bot.store import BackgroundStore, SqliteStore
 from index.engine import Index
+from tests.bot.sqlite_helpers import count, locked
 
 WAIT = 30.0  # a bound on waits that end at once when all is well, never a measured time
 QUESTION = "家賃が払えない"
-
-
-def count(path: Path, table: str) -> int:
-    with sqlite3.connect(path) as conn:
-        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-
-
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    blocker = sqlite3.connect(path, isolation_level=None)
-    blocker.execute("BEGIN EXCLUSIVE")
-    try:
-        yield
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
 
 
 @pytest.mark.parametrize(

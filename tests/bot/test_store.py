@@ -1,4 +1,3 @@
-import contextlib
 import hashlib
 import hmac
 import logging
@@ -29,6 +28,7 @@ from bot.store import (
 )
 from index.engine import Index
 from index.model import Answer, Hit, Measure, QuestionKind
+from tests.bot.sqlite_helpers import locked
 from tests.factories import make_measure
 
 QUESTION = "田中花子さん 090-1234-5678 家賃が払えない"
@@ -218,11 +218,8 @@ def test_purges_on_open(tmp_path: Path) -> None:
     assert rows(settings.db_path, "SELECT COUNT(*) FROM question_texts") == [(0,)]
 
 
-def test_eight_threads_and_two_workers_write_at_once_without_losing_an_entry(
-    tmp_path: Path,
-) -> None:
-    settings = make_settings(tmp_path, log_question_text=True)
-    workers = [SqliteStore(settings), SqliteStore(settings)]
+def write_from_eight_threads(workers: list, per_thread: int) -> list[BaseException]:
+    """Eight threads record answers (every tenth with a vote) through two stores at once."""
     errors: list[BaseException] = []
     start = threading.Barrier(8)
 
@@ -230,7 +227,7 @@ def test_eight_threads_and_two_workers_write_at_once_without_losing_an_entry(
         try:
             start.wait()
             worker = workers[n % 2]
-            for i in range(40):
+            for i in range(per_thread):
                 worker.record_answer(event(user=f"U{n}", question=f"質問 {n} {i}"))
                 if i % 10 == 0:
                     worker.record_feedback("3-1-4-10", True, surface="dm", user_id=f"U{n}")
@@ -242,7 +239,15 @@ def test_eight_threads_and_two_workers_write_at_once_without_losing_an_entry(
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
+    return errors
+
+
+def test_eight_threads_and_two_workers_write_at_once_without_losing_an_entry(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(tmp_path, log_question_text=True)
+    workers = [SqliteStore(settings), SqliteStore(settings)]
+    assert write_from_eight_threads(workers, 40) == []
     assert [w.dropped for w in workers] == [0, 0]
     assert rows(settings.db_path, "SELECT COUNT(*), COUNT(DISTINCT user_hash) FROM answers") == [
         (320, 8)
@@ -348,18 +353,6 @@ def wait_for(condition, timeout: float = WAIT) -> bool:
     return condition()
 
 
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Another connection holds the write lock until the block ends."""
-    blocker = sqlite3.connect(path, isolation_level=None)
-    blocker.execute("BEGIN EXCLUSIVE")
-    try:
-        yield
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
-
-
 @pytest.fixture
 def background() -> Iterator:
     made: list[BackgroundStore] = []
@@ -462,26 +455,7 @@ def test_eight_threads_and_two_workers_record_through_writers_without_losing_an_
 ) -> None:
     settings = make_settings(tmp_path, log_question_text=True)
     workers = [background(settings), background(settings)]
-    errors: list[BaseException] = []
-    start = threading.Barrier(8)
-
-    def write(n: int) -> None:
-        try:
-            start.wait()
-            worker = workers[n % 2]
-            for i in range(250):
-                worker.record_answer(event(user=f"U{n}", question=f"質問 {n} {i}"))
-                if i % 10 == 0:
-                    worker.record_feedback("3-1-4-10", True, surface="dm", user_id=f"U{n}")
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert write_from_eight_threads(workers, 250) == []
     assert all(worker.flush(timeout=WAIT) for worker in workers)
     assert [(w.dropped, w.dropped_queue_full) for w in workers] == [(0, 0), (0, 0)]
     assert rows(settings.db_path, "SELECT COUNT(*), COUNT(DISTINCT user_hash) FROM answers") == [

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 from gunicorn.config import Config
@@ -15,8 +13,15 @@ from gunicorn.config import Config
 import bot.wsgi
 from bot.settings import Settings
 from bot.wsgi import create_wsgi, on_starting
-from tests.bot.subprocesses import ROOT, clean_env, free_port, stop, wait_for_http
-from tests.fakes.fake_slack import SIGNING_SECRET, FakeSlack, signed_headers
+from tests.bot.subprocesses import (
+    ROOT,
+    clean_env,
+    free_port,
+    send_slash_command,
+    stop,
+    wait_for_http,
+)
+from tests.fakes.fake_slack import SIGNING_SECRET, FakeSlack
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
@@ -112,25 +117,7 @@ def gunicorn_server(tmp_path) -> Iterator[tuple[str, FakeSlack, subprocess.Popen
 def test_the_procfile_serves_pages_and_slack_events(gunicorn_server):
     base, fake, process = gunicorn_server
     question = "家賃を滞納していて退去を求められそう"
-    body = urlencode(
-        {
-            "command": "/soudan",
-            "text": question,
-            "user_id": "U1",
-            "channel_id": "C1",
-            "team_id": "T0000001",
-            "response_url": fake.response_url("g"),
-        }
-    )
-    request = urllib.request.Request(
-        f"{base}/slack/events",
-        data=body.encode(),
-        method="POST",
-        headers=signed_headers(body, content_type="application/x-www-form-urlencoded"),
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 200
-    [reply] = fake.wait_for("response_url", timeout=20)
+    reply = send_slash_command(base, fake, question)
     assert "https://soudan.example.jp/measures/3-" in reply.text
     err = stop(process)
     assert question not in err  # gunicorn's and our logs hold no question

@@ -361,3 +361,17 @@ def signed_headers(
         "X-Slack-Request-Timestamp": ts,
         "X-Slack-Signature": signature(body, ts, secret),
     }
+
+
+def message_shortcut(fake: FakeSlack, text: str) -> dict[str, Any]:
+    """The payload of 「関連する取組を探す」 used on a message saying ``text``."""
+    return {
+        "type": "message_action",
+        "callback_id": "soudan_find_measures",
+        "team": {"id": TEAM_ID},
+        "user": {"id": "U200"},
+        "channel": {"id": "C100"},
+        "message": {"type": "message", "user": "U100", "ts": "1.1", "text": text},
+        "response_url": fake.response_url("shortcut"),
+        "trigger_id": "1.2.3",
+    }

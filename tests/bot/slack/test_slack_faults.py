@@ -45,8 +45,8 @@ from tests.bot.slack.test_slack_http_e2e import (
 from tests.fakes.fake_slack import (
     BOT_USER_ID,
     SIGNING_SECRET,
-    TEAM_ID,
     FakeSlack,
+    message_shortcut,
     signed_headers,
 )
 
@@ -253,16 +253,7 @@ def test_every_kind_of_request_is_acked_while_every_listener_thread_waits_on_sla
             "channel": "D100",
         }
         home = {"type": "app_home_opened", "user": "U100", "channel": "D100", "tab": "home"}
-        shortcut = {
-            "type": "message_action",
-            "callback_id": "soudan_find_measures",
-            "team": {"id": TEAM_ID},
-            "user": {"id": "U200"},
-            "channel": {"id": "C100"},
-            "message": {"type": "message", "user": "U100", "ts": "1.1", "text": RENT},
-            "response_url": fake_slack.response_url("shortcut"),
-            "trigger_id": "1.2.3",
-        }
+        shortcut = message_shortcut(fake_slack, RENT)
         requests = {
             "mention": (mention_body(1), JSON),
             "dm": (event(dm, "Ev-busy-dm"), JSON),

@@ -21,7 +21,14 @@ from werkzeug.serving import make_server
 from bot.slack import blocks
 from bot.wsgi import MAX_SLACK_BODY, create_wsgi
 from tests.bot.slack.conftest import BASE_URL
-from tests.fakes.fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, FakeSlack, signed_headers
+from tests.fakes.fake_slack import (
+    BOT_ID,
+    BOT_USER_ID,
+    TEAM_ID,
+    FakeSlack,
+    message_shortcut,
+    signed_headers,
+)
 
 RENT = "家賃を3か月滞納していて退去を求められそう"
 FORM = "application/x-www-form-urlencoded"
@@ -225,18 +232,7 @@ def test_the_bots_own_messages_are_ignored(server, fake_slack):
 
 
 def test_message_shortcut_answers_privately(server, fake_slack, top_link):
-    body = interaction(
-        {
-            "type": "message_action",
-            "callback_id": "soudan_find_measures",
-            "team": {"id": TEAM_ID},
-            "user": {"id": "U200"},
-            "channel": {"id": "C100"},
-            "message": {"type": "message", "user": "U100", "ts": "1.1", "text": RENT},
-            "response_url": fake_slack.response_url("shortcut"),
-            "trigger_id": "1.2.3",
-        }
-    )
+    body = interaction(message_shortcut(fake_slack, RENT))
     assert post(server, body, FORM)[0] == 200
     [reply] = fake_slack.wait_for("response_url")
     assert reply.path == "/response/shortcut"
