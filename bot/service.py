@@ -22,8 +22,6 @@ from index.text import SudachiAnalyzer
 
 log = logging.getLogger(__name__)
 
-SURFACES = ("slash", "mention", "dm", "shortcut", "web", "api", "cli")
-
 
 @dataclass(frozen=True, slots=True)
 class AnswerEvent:

@@ -37,7 +37,3 @@ class DataError(SoudanError):
 
     def report(self) -> str:
         return "\n".join([*map(str, self.problems), self.summary()])
-
-
-class QuestionError(SoudanError):
-    """A question that cannot be searched (e.g. empty after normalization)."""

@@ -133,9 +133,6 @@ class Vocabulary:
         text = _fold(question)
         return [term for folded, term in self._outside if folded in text]
 
-    def triggers(self) -> list[str]:
-        return [rule.trigger for rule in self._rules]
-
     def similar(self, words: list[str], limit: int) -> list[str]:
         """Triggers that look like ``words`` (for 「もしかして」), closest first."""
         folded = [rule.folded for rule in self._rules]

@@ -13,7 +13,6 @@ from bot.service import Service
 from bot.slack import blocks, privacy
 from bot.slack.blocks import Links, Message
 from bot.slack.delivery import Delivered, Delivery
-from index.errors import QuestionError
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +91,6 @@ class Responder:
                 share_question=("" if kinds else question) if share else None,
                 reminder=reminder if inline_reminder else None,
             )
-        except QuestionError as problem:
-            return Composed(blocks.notice_message(str(problem)), None)
         except Exception:
             log.exception("answering a question from %s failed", surface)
             return Composed(blocks.error_message(), None)

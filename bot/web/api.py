@@ -8,7 +8,6 @@ from werkzeug.wrappers import Response
 from bot.jsonout import answer_json, measure_json
 from bot.web.query import question_of
 from bot.web.state import web_state
-from index.errors import QuestionError
 
 api = Blueprint("api", __name__)
 
@@ -16,10 +15,7 @@ api = Blueprint("api", __name__)
 @api.get("/api/search")
 def search() -> Response | tuple[Response, int]:
     query = question_of(request)
-    try:
-        answer = web_state().service.answer(query.text, surface="api")
-    except QuestionError as problem:
-        return jsonify(error=str(problem)), 400
+    answer = web_state().service.answer(query.text, surface="api")
     # As `soudan search --jsonl` does: "q" echoes the question as asked, so callers can join.
     response = jsonify(answer_json(answer, query.text))
     if query.shortened:

@@ -8,7 +8,6 @@ from werkzeug.wrappers import Response
 from bot.web.catalog import PLANS, history_note
 from bot.web.query import SHORTENED_NOTICE, question_of
 from bot.web.state import web_state
-from index.errors import QuestionError
 from index.model import CURRENT_PLAN
 
 pages = Blueprint("pages", __name__)
@@ -33,15 +32,11 @@ def plan(plan: int) -> str | Response:
 def search() -> str:
     query = question_of(request)
     notices = [SHORTENED_NOTICE] if query.shortened else []
-    answer, error = None, None
+    answer = None
     if query.text:
-        try:
-            answer = web_state().service.answer(query.text, surface="web")
-        except QuestionError as problem:
-            error = str(problem)
-        else:
-            notices = list(dict.fromkeys([*notices, *answer.notices]))
-    return render_template("search.html", q=query.text, answer=answer, notices=notices, error=error)
+        answer = web_state().service.answer(query.text, surface="web")
+        notices = list(dict.fromkeys([*notices, *answer.notices]))
+    return render_template("search.html", q=query.text, answer=answer, notices=notices)
 
 
 @pages.get("/measures/<measure_id>")
