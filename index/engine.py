@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from index.bm25 import field_tf, idf, saturate
 from index.fuzzy import PhraseTable
 from index.model import Hit, Match, Measure, PlanData
-from index.text import Analyzer, Token, conjugation_twin, content_terms
+from index.text import Analyzer, conjugation_twin, content_terms
 from index.vocab import Vocabulary
 
 # Title above summary above section title and department (issue 3).
@@ -122,32 +122,15 @@ def _reasons(contributions: list[tuple[float, QueryTerm]]) -> tuple[Match, ...]:
 
 
 def build(data: PlanData, analyzer: Analyzer, *, abstain_score: float = ABSTAIN_SCORE) -> Index:
-    # Titles and summaries are read by the BM25 fields and again by the phrase table: each
-    # text goes through Sudachi once per build.
-    once = _OncePerText(analyzer)
-    plans = {plan: _build_plan(data, plan, once) for plan in (2, 3)}
+    plans = {plan: _build_plan(data, plan, analyzer) for plan in (2, 3)}
     return Index(
         data=data,
         analyzer=analyzer,
         plans=plans,
-        vocabulary=Vocabulary.build(data.vocabulary, once),
-        phrases=PhraseTable.build(data, once),
+        vocabulary=Vocabulary.build(data.vocabulary, analyzer),
+        phrases=PhraseTable.build(data, analyzer),
         abstain_score=abstain_score,
     )
-
-
-class _OncePerText:
-    """An analyzer that remembers its results, for the duration of one build."""
-
-    def __init__(self, analyzer: Analyzer):
-        self._analyzer = analyzer
-        self._seen: dict[str, list[Token]] = {}
-
-    def tokens(self, text: str) -> list[Token]:
-        found = self._seen.get(text)
-        if found is None:
-            found = self._seen[text] = self._analyzer.tokens(text)
-        return found
 
 
 def _former_title(data: PlanData, measure: Measure) -> str:
