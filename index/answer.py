@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+from index.contacts import contact_departments
 from index.engine import Index, QueryTerm
-from index.model import Answer, Hit, Match, Measure, QuestionKind
+from index.model import Answer, Hit, Match, Measure, Need, QuestionKind
+from index.needs import interleave, need_hits, read_needs, union_departments
 from index.question import (
     MAX_QUESTION_CHARS,
     clean,
@@ -27,19 +27,32 @@ TRANSLATION_WEIGHT = 0.85
 # Words about asking rather than about a need weigh half.
 GENERIC_WEIGHT = 0.5
 READING_WEIGHT = 0.8
-# Departments to contact come from hits at least this close to the best one.
-DEPARTMENT_SHARE = 0.5
-DEPARTMENT_HITS = 3
 SUGGESTION_COUNT = 5
-# A question naming a topic outside the plan (vocabulary kind 対象外) is answered only when
-# more than this many of its words independently point to a measure.
+# A question naming city-hall business outside the plan (data/outside.csv) is answered only
+# when more than this many of its words independently point to a measure.
 OUTSIDE_EVIDENCE = 1
+# An answer needs one piece of evidence specific to the measure it gives. Words that occur
+# in more than this share of the plan's measures (支援, 相談, 生活, 実施, 連携) run across
+# the plan and never carry an answer alone.
+SPECIFIC_SHARE = 0.35
 # Words about the act of asking, not about a need: a question that meets the plan only on
 # these (申請, 窓口, 手続き) is not about anything the plan covers.
 GENERIC_TERMS = frozenset(
     """
     申請 申し込み 申込 申し込む 手続き 手続 窓口 相談 支援 担当 案内 制度 利用 実施 情報 専門
     方法 期限 登録 システム 仕組み 取組 取り組み 取組み 計画 関係 場所 連絡 確認 対応 提出 書類
+    """.split()
+)
+# Words that name a person, a place, an institution or an ordinary act: they narrow a need
+# but are not one (「区役所で」「高齢者が」「保険の」), so they never carry an answer alone.
+NOT_EVIDENCE = GENERIC_TERMS | frozenset(
+    """
+    住民 市民 区民 子ども 子供 こども 高齢者 高齢 老人 大人 家族 親 母親 父親 男性 女性 男 女
+    夫 妻 息子 娘 長男 長女 次男 次女 母 父 両親 兄 姉 弟 妹 兄弟 姉妹 祖母 祖父 孫 旦那 奥さん
+    世帯 同居 本人 聴取 来所 相談員 担当 ケースワーカー 代 歳 年齢 無い ない 多い 少ない 今 箇月 ヶ月 か月 月 年 日 円 万 回 時間
+    区役所 役所 市役所 区 地域 町 近所 施設 センター 機関 課 事業 職員 担当者
+    保険 サービス 事業 制度 お金 費用 料金 書類 電話 掛かる 掛ける 払う 行く 来る 出す 作る
+    生活 暮らし 暮らす 困る 大変 問題 必要 実施 推進 充実 連携 体制 活用 提供
     """.split()
 )
 FALLBACK_SUGGESTIONS = ("家賃", "借金", "仕事", "ひきこもり", "ひとり親", "高齢者")
@@ -84,13 +97,18 @@ def answer(question: str, index: Index) -> Answer:
 
     hits = index.search(query, plan=3, wants_awareness=awareness, limit=MAX_HITS)
     outside = index.vocabulary.outside(q.text)
-    if outside and hits and _off_topic(query, outside, hits[0]):
-        note = f"「{outside[0]}」のことは、この計画の対象外のようです。"
+    if outside and hits and _off_topic(query, [w for w, _ in outside], hits[0], index):
+        word, category = outside[0]
+        note = f"「{word}」（{category}）のことは、この計画の対象外のようです。"
         return Answer(
             q.text, QuestionKind.EVERYDAY, tuple(hits[:3]), (), True,
             suggest(q.text, index), None, (*notices, note),
         )  # fmt: skip
-    if not hits or hits[0].score < index.abstain_score or not _has_topic(hits[0]):
+    evidence = evidence_words(query, index)
+    vague = _is_vague(q.text, index) and not outside
+    if not hits or hits[0].score < index.abstain_score or not has_evidence(hits[0], index):
+        if vague:
+            return _vague_answer(q.text, query, index, awareness, notices)
         return Answer(
             q.text,
             QuestionKind.EVERYDAY,
@@ -101,15 +119,102 @@ def answer(question: str, index: Index) -> Answer:
             None,
             notices,
         )
+    needs = read_needs(
+        query,
+        hits,
+        index,
+        evidence,
+        awareness,
+        text=q.text,
+        build=lambda clause: build_query(clause, index),
+        evidence_of=lambda clause_query: evidence_words(clause_query, index),
+    )
+    if len(needs) > 1:
+        return Answer(
+            q.text,
+            QuestionKind.EVERYDAY,
+            interleave(needs, hits, MAX_HITS),
+            union_departments(needs),
+            False,
+            notices=notices,
+            needs=tuple(needs),
+        )
+    departments = contact_departments(hits)
+    labels = index.data.needs_of(hits[0].measure.id)
+    catch_all = _catch_all(index)
+    if vague and catch_all is not None and labels and labels[0] == catch_all.label:
+        return _vague_answer(q.text, query, index, awareness, notices)
+    one = (Need(labels[0], tuple(hits), departments),) if labels else ()
     return Answer(
         q.text,
         QuestionKind.EVERYDAY,
         tuple(hits),
-        contact_departments(hits),
+        departments,
         False,
-        (),
-        None,
-        notices,
+        notices=notices,
+        needs=one,
+    )
+
+
+def answer_need(label: str, index: Index) -> Answer:
+    """As if the need had been asked: what a 「住まい」 button under a vague answer gives."""
+    category = index.data.need(label)
+    if category is None:
+        return Answer(label, QuestionKind.EMPTY, (), (), True, FALLBACK_SUGGESTIONS)
+    query = build_query(" ".join(category.words), index)
+    found = need_hits(query, category, index, awareness=False)
+    listed = [index.data.measure(i) for i in category.measures]
+    rest = [Hit(m, 0.0, ()) for m in listed if m and m.id not in {h.measure.id for h in found}]
+    hits = (*found, *rest)[:MAX_HITS]
+    departments = contact_departments(hits[:1]) or hits[0].measure.departments
+    return Answer(
+        label,
+        QuestionKind.EVERYDAY,
+        hits,
+        departments,
+        False,
+        needs=(Need(label, hits, departments),),
+    )
+
+
+def _catch_all(index: Index):
+    return next((n for n in index.data.needs if n.catch_all), None)
+
+
+def _is_vague(text: str, index: Index) -> bool:
+    """Hardship named in general words only: 「生活が苦しい」「どうしたらいいか分からない」."""
+    catch_all = _catch_all(index)
+    return catch_all is not None and any(w in text for w in catch_all.vague)
+
+
+def _vague_answer(text, query, index: Index, awareness, notices) -> Answer:
+    """The catch-all measures, and the needs to narrow to."""
+    catch_all = _catch_all(index)
+    assert catch_all is not None
+    broad = answer_need(catch_all.label, index)
+    labels = tuple(n.label for n in index.data.needs if not n.catch_all)
+    return Answer(
+        text,
+        QuestionKind.EVERYDAY,
+        broad.hits,
+        broad.departments,
+        False,
+        notices=notices,
+        needs=broad.needs,
+        narrow=labels,
+    )
+
+
+def evidence_words(query: list[QueryTerm], index: Index) -> frozenset[str]:
+    """The asker's words (or vocabulary phrases) that can carry an answer on their own."""
+    plan = index.plans[3]
+    return frozenset(
+        q.source
+        for q in query
+        if q.term not in NOT_EVIDENCE
+        and not _weak(q.source, index)
+        and plan.has(q.term)
+        and plan.share(q.term) <= SPECIFIC_SHARE
     )
 
 
@@ -143,39 +248,51 @@ def build_query(text: str, index: Index) -> list[QueryTerm]:
     return query
 
 
-def _off_topic(query: list[QueryTerm], outside: list[str], top: Hit) -> bool:
-    """A question about a topic outside the plan (パスポート, 年休) that says nothing the
-    vocabulary knows as a need, and meets the plan on one word at most."""
+def _off_topic(query: list[QueryTerm], outside: list[str], top: Hit, index: Index) -> bool:
+    """A question about business outside the plan (パスポート, 年休) that meets the plan on
+    one specific word at most, or on two when none of them is a need the vocabulary knows."""
     needs = {
         q.source
         for q in query
-        if q.via == "vocabulary" and not any(q.source in word for word in outside)
+        if q.via == "vocabulary" and not _within(q.source, outside) and not _weak(q.source, index)
     }
-    return not needs and _evidence(top) <= OUTSIDE_EVIDENCE
+    count = _evidence([m for m in _specific(top, index) if not _within(m.source, outside)])
+    return count <= OUTSIDE_EVIDENCE or (not needs and count <= OUTSIDE_EVIDENCE + 1)
 
 
-def _evidence(hit: Hit) -> int:
-    """How many of the asker's own words (or vocabulary phrases) led to this hit; a part of
-    a longer matched word (役所 in 区役所) is the same evidence."""
-    sources = {m.source for m in hit.matched if m.term not in GENERIC_TERMS}
+def _within(word: str, outside: list[str]) -> bool:
+    return any(word in phrase or phrase in word for phrase in outside)
+
+
+def _specific(hit: Hit, index: Index) -> list[Match]:
+    """The matches that are evidence for this measure rather than for the plan at large."""
+    plan = index.plans[hit.measure.plan]
+    return [
+        m
+        for m in hit.matched
+        if m.term not in NOT_EVIDENCE
+        and not _weak(m.source, index)
+        and plan.share(m.term) <= SPECIFIC_SHARE
+    ]
+
+
+def _weak(source: str, index: Index) -> bool:
+    """A word or vocabulary phrase made only of words that are no evidence (地域の人)."""
+    if source in NOT_EVIDENCE:
+        return True
+    words = index.analyzed(source)
+    return bool(words) and all(w in NOT_EVIDENCE for w in words)
+
+
+def has_evidence(hit: Hit, index: Index) -> bool:
+    return bool(_specific(hit, index))
+
+
+def _evidence(matches: list[Match]) -> int:
+    """How many of the asker's own words (or vocabulary phrases) are behind ``matches``; a
+    part of a longer matched word (役所 in 区役所) is the same evidence."""
+    sources = {m.source for m in matches}
     return sum(1 for s in sources if not any(s != other and s in other for other in sources))
-
-
-def _has_topic(hit: Hit) -> bool:
-    return any(m.term not in GENERIC_TERMS for m in hit.matched)
-
-
-def contact_departments(hits: list[Hit] | tuple[Hit, ...]) -> tuple[str, ...]:
-    """Whom to contact: departments of the top hits, weighted by score."""
-    if not hits:
-        return ()
-    floor = hits[0].score * DEPARTMENT_SHARE
-    weight: dict[str, float] = defaultdict(float)
-    for hit in hits[:DEPARTMENT_HITS]:
-        if hit.score >= floor:
-            for position, name in enumerate(hit.measure.departments):
-                weight[name] += hit.score / (1 + position)
-    return tuple(sorted(weight, key=lambda name: -weight[name]))
 
 
 def suggest(text: str, index: Index) -> tuple[str, ...]:

@@ -16,7 +16,16 @@ from index.text import Analyzer, conjugation_twin, content_terms
 from index.vocab import Vocabulary
 
 # Title above summary above section title and department (issue 3).
-FIELD_WEIGHTS = {"title": 3.0, "summary": 1.0, "section": 0.4, "departments": 0.6, "former": 0.8}
+# Situations (data/situations.csv: who a measure is for, what brings people to it, its
+# insider names) count like the summary: they are the measure's text in caseworkers' words.
+FIELD_WEIGHTS = {
+    "title": 3.0,
+    "summary": 1.0,
+    "situations": 1.0,
+    "section": 0.4,
+    "departments": 0.6,
+    "former": 0.8,
+}
 # Generic awareness measures mention everything and help with nothing specific: they are
 # kept, but below a measure that acts on the need, unless the asker wants publicity.
 AWARENESS_WORDS = ("周知", "啓発")
@@ -29,6 +38,9 @@ EXTRA_TERM_SHARE = 0.3
 # this top score nothing in the plan fits well enough to show. It depends on the corpus's
 # idf scale, so an index over other data (a test plan, another city) passes its own.
 ABSTAIN_SCORE = 4.0
+# Analyses kept per index: vocabulary phrases are a few hundred, so this bounds only
+# pathological input (the cache never holds question text beyond short phrases).
+ANALYZED_CACHE = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +57,9 @@ class _Doc:
     tf: dict[str, Counter[str]]  # field -> term -> count (a mode A part counts half)
     length: dict[str, float]
     awareness: bool
+    # Terms found only in the measure's situations -> the phrase they come from, so an
+    # explanation can say 「初診日（障害年金の請求）」 rather than a bare word.
+    situation_of: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -57,6 +72,10 @@ class PlanIndex:
     def has(self, term: str) -> bool:
         return term in self.postings
 
+    def share(self, term: str) -> float:
+        """The share of measures a term occurs in: near 1 for words that run across the plan."""
+        return len(self.postings.get(term, ())) / len(self.docs) if self.docs else 0.0
+
 
 @dataclass(slots=True)
 class Index:
@@ -66,6 +85,18 @@ class Index:
     vocabulary: Vocabulary
     phrases: PhraseTable
     abstain_score: float = ABSTAIN_SCORE
+    _analyzed: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    def analyzed(self, text: str) -> tuple[str, ...]:
+        """Content words of a short text (a vocabulary phrase), analysed once per index."""
+        words = self._analyzed.get(text)
+        if words is None:
+            words = tuple(
+                t.term for t in content_terms(self.analyzer.tokens(text)) if t.weight == 1.0
+            )
+            if len(self._analyzed) < ANALYZED_CACHE:
+                self._analyzed[text] = words
+        return words
 
     def search(
         self,
@@ -111,14 +142,20 @@ class Index:
         scores.sort()
         # Explanations are built only for the hits that will be shown.
         return [
-            Hit(index.docs[doc_id].measure, -negative, _reasons(matched[doc_id]))
+            Hit(
+                index.docs[doc_id].measure,
+                -negative,
+                _reasons(matched[doc_id], index.docs[doc_id].situation_of),
+            )
             for negative, _, doc_id in scores[:limit]
         ]
 
 
-def _reasons(contributions: list[tuple[float, QueryTerm]]) -> tuple[Match, ...]:
+def _reasons(
+    contributions: list[tuple[float, QueryTerm]], situation_of: dict[str, str]
+) -> tuple[Match, ...]:
     ordered = sorted(contributions, key=lambda item: -item[0])
-    return tuple(Match(q.term, q.source, q.via) for _, q in ordered)
+    return tuple(Match(q.term, q.source, q.via, situation_of.get(q.term, "")) for _, q in ordered)
 
 
 def build(data: PlanData, analyzer: Analyzer, *, abstain_score: float = ABSTAIN_SCORE) -> Index:
@@ -127,10 +164,23 @@ def build(data: PlanData, analyzer: Analyzer, *, abstain_score: float = ABSTAIN_
         data=data,
         analyzer=analyzer,
         plans=plans,
-        vocabulary=Vocabulary.build(data.vocabulary, analyzer),
+        vocabulary=Vocabulary.build(data.vocabulary, analyzer, data.outside),
         phrases=PhraseTable.build(data, analyzer),
         abstain_score=abstain_score,
     )
+
+
+def _situation_terms(
+    analyzer: Analyzer, tf: dict[str, Counter[str]], situations: tuple[str, ...]
+) -> dict[str, str]:
+    """Terms that only the situations give this measure, each with its (shortest) phrase."""
+    elsewhere = {term for name, counts in tf.items() if name != "situations" for term in counts}
+    out: dict[str, str] = {}
+    for phrase in sorted(situations, key=len):
+        for term in content_terms(analyzer.tokens(phrase)):
+            if term.term not in elsewhere:
+                out.setdefault(term.term, phrase)
+    return out
 
 
 def _former_title(data: PlanData, measure: Measure) -> str:
@@ -148,6 +198,7 @@ def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
             "departments": " ".join(measure.departments),
             # Caseworkers still use the 2nd plan's names for renamed measures.
             "former": _former_title(data, measure),
+            "situations": " 。 ".join(situations := data.situations_of(measure.id)),
         }
         tf: dict[str, Counter[str]] = {}
         length: dict[str, float] = {}
@@ -161,7 +212,9 @@ def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
             tf[name] = counts
             length[name] = sum(counts.values())
         awareness = any(word in measure.title for word in AWARENESS_WORDS)
-        docs.append(_Doc(measure, tf, length, awareness))
+        docs.append(
+            _Doc(measure, tf, length, awareness, _situation_terms(analyzer, tf, situations))
+        )
     doc_freq: Counter[str] = Counter()
     for doc in docs:
         doc_freq.update(set().union(*(counts.keys() for counts in doc.tf.values())))

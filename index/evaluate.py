@@ -1,4 +1,5 @@
-"""Search quality over a question set: hit@1, hit@3, recall@5, MRR@10, department@1, abstain."""
+"""Search quality over a question set: hit@1, hit@3, recall@5, MRR@10, department@1, abstain,
+and needs@5 for questions annotated with several needs."""
 
 from __future__ import annotations
 
@@ -11,6 +12,11 @@ from pathlib import Path
 from index.model import Answer
 
 METRICS = ("hit@1", "hit@3", "recall@5", "mrr@10", "department@1")
+# needs@5: what an answer shows at a glance is its first five results plus the first two
+# measures of each of at most four need groups.
+SHOWN_FLAT = 5
+SHOWN_NEEDS = 4
+SHOWN_PER_NEED = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +25,7 @@ class Case:
     relevant: tuple[str, ...]  # 3rd-plan short ids ("1-3-4"), most useful first
     departments: tuple[str, ...]
     kind: str
+    needs: tuple[tuple[str, ...], ...] = ()  # relevant ids of each annotated need
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +34,11 @@ class Outcome:
     ranked: tuple[str, ...]  # short ids of 3rd-plan results, best first (empty if abstained)
     departments: tuple[str, ...]
     abstained: bool
+    shown: frozenset[str] = frozenset()  # what the answer shows at a glance (needs@5)
+
+    def needs_found(self) -> list[bool]:
+        """For each annotated need: is one of its measures shown?"""
+        return [bool(set(need) & self.shown) for need in self.case.needs]
 
     def scores(self) -> dict[str, float]:
         relevant = set(self.case.relevant)
@@ -52,9 +64,14 @@ class Report:
     abstain_expected: list[bool] = field(default_factory=list)
     false_abstain: list[bool] = field(default_factory=list)
     misses: list[Outcome] = field(default_factory=list)
+    needs: list[bool] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
         kind = outcome.case.kind
+        if len(outcome.case.needs) > 1:
+            found = outcome.needs_found()
+            self.needs.extend(found)
+            self.by_kind[kind]["needs@5"].extend(float(f) for f in found)
         if not outcome.case.relevant:
             self.abstain_expected.append(outcome.abstained)
             self.by_kind[kind]["abstain"].append(float(outcome.abstained))
@@ -72,6 +89,8 @@ class Report:
         out = {name: _mean(self.answerable[name]) for name in METRICS}
         out["abstain"] = _mean([float(x) for x in self.abstain_expected])
         out["false_abstain"] = _mean([float(x) for x in self.false_abstain])
+        if self.needs:
+            out["needs@5"] = _mean([float(x) for x in self.needs])
         return out
 
     def kinds(self) -> dict[str, dict[str, float]]:
@@ -94,6 +113,7 @@ def read_cases(path: Path) -> list[Case]:
                     tuple(row.get("relevant", ())),
                     tuple(row.get("departments", ())),
                     row.get("kind", "-"),
+                    tuple(tuple(n["relevant"]) for n in row.get("needs") or ()),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as error:
@@ -110,8 +130,17 @@ def evaluate(cases: Iterable[Case], ask: Callable[[str], Answer]) -> Report:
             if result.abstained
             else tuple(h.measure.short_id for h in result.hits if h.measure.plan == 3)
         )
-        report.add(Outcome(case, ranked, result.departments, result.abstained))
+        report.add(Outcome(case, ranked, result.departments, result.abstained, shown(result)))
     return report
+
+
+def shown(result: Answer) -> frozenset[str]:
+    if result.abstained:
+        return frozenset()
+    ids = [h.measure.short_id for h in result.hits[:SHOWN_FLAT] if h.measure.plan == 3]
+    for need in result.needs[:SHOWN_NEEDS]:
+        ids += [h.measure.short_id for h in need.hits[:SHOWN_PER_NEED] if h.measure.plan == 3]
+    return frozenset(ids)
 
 
 def _mean(values: list[float]) -> float:

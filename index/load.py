@@ -22,9 +22,12 @@ from index.model import (
     DataVersion,
     Department,
     Measure,
+    NeedCategory,
+    OutsideTopic,
     Plan,
     PlanData,
     Section,
+    Situation,
     Status,
     VocabEntry,
 )
@@ -35,7 +38,10 @@ SECTIONS = "sections.csv"
 DEPARTMENTS = "departments.csv"
 VOCABULARY = "vocabulary.csv"
 PLANS = "plans.csv"
-FILES = (PLANS, SECTIONS, DEPARTMENTS, MEASURES, VOCABULARY)
+SITUATIONS = "situations.csv"
+NEEDS = "needs.csv"
+OUTSIDE = "outside.csv"
+FILES = (PLANS, SECTIONS, DEPARTMENTS, MEASURES, VOCABULARY, SITUATIONS, NEEDS, OUTSIDE)
 
 MEASURE_COLUMNS = (
     "id", "plan", "section", "no", "no_inferred", "title", "summary",
@@ -45,9 +51,12 @@ SECTION_COLUMNS = ("plan", "section", "title")
 PLAN_COLUMNS = ("plan", "name", "period", "url")
 DEPARTMENT_COLUMNS = ("name", "kana", "bureau", "phone", "location", "url", "note")
 VOCABULARY_COLUMNS = ("kind", "terms", "targets", "note")
+SITUATION_COLUMNS = ("id", "phrase")
+NEED_COLUMNS = ("need", "measures", "words", "catch_all", "note")
+OUTSIDE_COLUMNS = ("category", "words", "note")
 
 LIST_SEPARATOR = ";"
-VOCAB_KINDS = ("同義", "展開", "対象外")
+VOCAB_KINDS = ("同義", "展開")
 
 _ID = re.compile(r"^([23])-([1-9])-([1-9])-([1-9][0-9]*)$")
 _SECTION = re.compile(r"^([1-9])-([1-9])$")
@@ -121,12 +130,19 @@ class _Checker:
             DEPARTMENTS: self.read(DEPARTMENTS, DEPARTMENT_COLUMNS),
             MEASURES: self.read(MEASURES, MEASURE_COLUMNS),
             VOCABULARY: self.read(VOCABULARY, VOCABULARY_COLUMNS),
+            SITUATIONS: self.read(SITUATIONS, SITUATION_COLUMNS),
+            NEEDS: self.read(NEEDS, NEED_COLUMNS),
+            OUTSIDE: self.read(OUTSIDE, OUTSIDE_COLUMNS),
         }
         plans = self.plans(files[PLANS]) if files[PLANS] else ()
         sections = self.sections(files[SECTIONS]) if files[SECTIONS] else ()
         departments = self.departments(files[DEPARTMENTS]) if files[DEPARTMENTS] else ()
         measures = self.measures(files[MEASURES], sections, departments) if files[MEASURES] else ()
         vocabulary = self.vocabulary(files[VOCABULARY], measures) if files[VOCABULARY] else ()
+        current = {m.id for m in measures if m.plan == CURRENT_PLAN}
+        situations = self.situations(files[SITUATIONS], current) if files[SITUATIONS] else ()
+        needs = self.needs(files[NEEDS], current) if files[NEEDS] else ()
+        outside = self.outside(files[OUTSIDE]) if files[OUTSIDE] else ()
         if self.problems:
             return None
         return PlanData(
@@ -136,6 +152,9 @@ class _Checker:
             vocabulary=vocabulary,
             version=self.version(),
             plans=plans,
+            situations=situations,
+            needs=needs,
+            outside=outside,
         )
 
     def version(self) -> DataVersion:
@@ -406,11 +425,12 @@ class _Checker:
             v = row.values
             kind = v["kind"]
             if kind not in VOCAB_KINDS:
+                hint = "（計画外の話題は outside.csv に書きます）" if kind == "対象外" else ""
                 self.problem(
                     file,
                     row.line,
                     "kind",
-                    f"「{kind}」ではなく「同義」「展開」「対象外」のどれかにしてください。",
+                    f"「{kind}」ではなく「同義」「展開」のどちらかにしてください{hint}。",
                 )
                 continue
             terms = split_list(v["terms"])
@@ -429,8 +449,6 @@ class _Checker:
                     "targets",
                     "同義の行では空欄にしてください（terms に並べます）。",
                 )
-            if kind == "対象外" and targets:
-                self.problem(file, row.line, "targets", "対象外の行では空欄にしてください。")
             if kind == "展開" and not targets:
                 self.problem(file, row.line, "targets", "展開の行には検索に加える語が必要です。")
             for column, words in (("terms", terms), ("targets", targets)):
@@ -453,11 +471,115 @@ class _Checker:
                         file, row.line, "terms", f"「{term}」は {seen[key]}行目の同義にもあります。"
                     )
                 seen.setdefault(key, row.line)
-            if measures and kind != "対象外":
+            if measures:
                 self.unused_words(file, row.line, kind, terms, targets, plan_text)
             out.append(VocabEntry(row.line, kind, terms, targets, v["note"]))
         # A synonym group where no word is in the plan only helps if some 展開 leads into it;
         # that is a warning above, not an error.
+        return tuple(out)
+
+    # --- situations.csv ----------------------------------------------------------------
+
+    def situations(self, file: CsvFile, current: set[str]) -> tuple[Situation, ...]:
+        out: list[Situation] = []
+        seen: dict[tuple[str, str], int] = {}
+        for row in file.rows:
+            v = row.values
+            measure_id, phrase = v["id"], v["phrase"]
+            ok = self.current_id(file, row.line, "id", measure_id, current)
+            if not phrase:
+                self.problem(file, row.line, "phrase", "空欄です。")
+                continue
+            if len(normalize(phrase)) < 2 and not phrase.isascii():
+                self.problem(file, row.line, "phrase", f"一文字の語「{phrase}」は使えません。")
+                continue
+            key = (measure_id, normalize(phrase))
+            if key in seen:
+                self.problem(
+                    file,
+                    row.line,
+                    "phrase",
+                    f"「{phrase}」は {seen[key]}行目と同じ取組に重複しています。",
+                )
+                continue
+            seen[key] = row.line
+            if ok:
+                out.append(Situation(row.line, measure_id, phrase))
+        return tuple(out)
+
+    def current_id(self, file: CsvFile, line: int, column: str, value: str, current) -> bool:
+        if not value:
+            self.problem(file, line, column, "空欄です。")
+            return False
+        if value not in current:
+            self.problem(file, line, column, f"「{value}」は第３期の取組の id ではありません。")
+            return False
+        return True
+
+    # --- needs.csv --------------------------------------------------------------------
+
+    def needs(self, file: CsvFile, current: set[str]) -> tuple[NeedCategory, ...]:
+        out: list[NeedCategory] = []
+        seen: dict[str, int] = {}
+        for row in file.rows:
+            v = row.values
+            label = v["need"]
+            if not label:
+                self.problem(file, row.line, "need", "空欄です。")
+                continue
+            if label in seen:
+                self.problem(
+                    file, row.line, "need", f"「{label}」は {seen[label]}行目と重複しています。"
+                )
+                continue
+            seen[label] = row.line
+            measures = split_list(v["measures"])
+            words = split_list(v["words"])
+            if not measures:
+                self.problem(file, row.line, "measures", "空欄です。")
+            ok = all([self.current_id(file, row.line, "measures", m, current) for m in measures])
+            if len(set(measures)) != len(measures):
+                self.problem(file, row.line, "measures", "同じ取組が二度あります。")
+            if not words:
+                self.problem(file, row.line, "words", "空欄です。")
+            self.list_words(file, row.line, "words", words)
+            if v["catch_all"] not in ("", "1"):
+                self.problem(file, row.line, "catch_all", "空欄か 1 にしてください。")
+            if ok and measures and words:
+                out.append(
+                    NeedCategory(row.line, label, measures, words, v["catch_all"] == "1", v["note"])
+                )
+        return tuple(out)
+
+    def list_words(self, file: CsvFile, line: int, column: str, words) -> None:
+        for word in words:
+            if word != word.strip() or not word.strip():
+                self.problem(file, line, column, f"語「{word}」の前後に空白があります。")
+
+    # --- outside.csv ------------------------------------------------------------------
+
+    def outside(self, file: CsvFile) -> tuple[OutsideTopic, ...]:
+        out: list[OutsideTopic] = []
+        seen: dict[str, int] = {}
+        for row in file.rows:
+            v = row.values
+            if not v["category"]:
+                self.problem(file, row.line, "category", "空欄です。")
+            words = split_list(v["words"])
+            if not words:
+                self.problem(file, row.line, "words", "空欄です。")
+                continue
+            self.list_words(file, row.line, "words", words)
+            for word in words:
+                key = normalize(word)
+                if len(key) < 2 and not word.isascii():
+                    self.problem(file, row.line, "words", f"一文字の語「{word}」は使えません。")
+                elif key in seen:
+                    self.problem(
+                        file, row.line, "words", f"「{word}」は {seen[key]}行目にもあります。"
+                    )
+                seen.setdefault(key, row.line)
+            out.append(OutsideTopic(row.line, v["category"], words, v["note"]))
         return tuple(out)
 
 

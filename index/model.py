@@ -98,6 +98,49 @@ class VocabEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Situation:
+    """One line of data/situations.csv: a situation, person or name that leads to a measure.
+
+    Written from the measure's own text and knowledge of the program (never from an
+    evaluation question); searched as part of the measure's text.
+    """
+
+    line: int
+    measure_id: str
+    phrase: str
+
+
+@dataclass(frozen=True, slots=True)
+class NeedCategory:
+    """One line of data/needs.csv: a need as a caseworker writes it on a case sheet (住まい,
+    借金), the measures that answer it, and the words that name it when a caseworker
+    narrows a vague question to it."""
+
+    line: int
+    label: str
+    measures: tuple[str, ...]  # measure ids, most central first
+    words: tuple[str, ...]
+    catch_all: bool = False  # general hardship: what a vague question gets
+    note: str = ""
+
+    @property
+    def vague(self) -> tuple[str, ...]:
+        """On the catch-all row, its words are the general ways of naming hardship."""
+        return self.words if self.catch_all else ()
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideTopic:
+    """One line of data/outside.csv: a kind of city-hall business the plan does not cover
+    (届出・証明, 税の申告, ごみ), and words that name it."""
+
+    line: int
+    category: str
+    words: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class DataVersion:
     digest: str  # short content hash of every data file
     date: str  # newest modification date of the data files, YYYY-MM-DD
@@ -115,6 +158,9 @@ class PlanData:
     vocabulary: tuple[VocabEntry, ...]
     version: DataVersion
     plans: tuple[Plan, ...] = ()
+    situations: tuple[Situation, ...] = ()
+    needs: tuple[NeedCategory, ...] = ()
+    outside: tuple[OutsideTopic, ...] = ()
     _by_id: dict[str, Measure] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -144,6 +190,19 @@ class PlanData:
     def plan_measures(self, plan: int) -> tuple[Measure, ...]:
         return tuple(m for m in self.measures if m.plan == plan)
 
+    def situations_of(self, measure_id: str) -> tuple[str, ...]:
+        return tuple(s.phrase for s in self.situations if s.measure_id == measure_id)
+
+    def need(self, label: str) -> NeedCategory | None:
+        for need in self.needs:
+            if need.label == label:
+                return need
+        return None
+
+    def needs_of(self, measure_id: str) -> tuple[str, ...]:
+        """The need labels a measure answers, in the order of data/needs.csv."""
+        return tuple(n.label for n in self.needs if measure_id in n.measures)
+
 
 @dataclass(frozen=True, slots=True)
 class Match:
@@ -151,7 +210,8 @@ class Match:
 
     term: str  # the form found in the measure
     source: str  # the user's own word that led to it
-    via: str = ""  # "vocabulary" | "reading" | "fuzzy" | "" (the user's word itself)
+    via: str = ""  # "vocabulary" | "reading" | "id" | "" (the user's word itself)
+    situation: str = ""  # the measure's situation phrase the term comes from, if only there
 
     @property
     def label(self) -> str:
@@ -178,15 +238,28 @@ class Hit:
             reached = bool(m.source and m.source != m.term)
             key = (m.source if reached else m.term, reached)
             terms = groups.setdefault(key, [])
-            if reached and m.term not in terms and len(terms) < WHY_TARGETS:
-                terms.append(m.term)
+            shown = _in_situation(m.term, m.situation)
+            if (
+                reached
+                and shown not in terms
+                and len(terms) < WHY_TARGETS
+                or not reached
+                and m.situation
+                and not terms
+            ):
+                terms.append(shown)
         return "、".join(
-            f"{word}→{'・'.join(terms)}" if reached else word
+            f"{word}→{'・'.join(terms)}" if reached else (terms[0] if terms else word)
             for (word, reached), terms in groups.items()
         )
 
 
 WHY_TARGETS = 2
+
+
+def _in_situation(term: str, situation: str) -> str:
+    """「初診日（障害年金の初診日が分からない）」: a word found in a measure's situations."""
+    return f"{term}（{situation}）" if situation and situation != term else term
 
 
 class QuestionKind(StrEnum):
@@ -198,15 +271,26 @@ class QuestionKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Need:
+    """One need read in a question (住まい, 借金), with the measures and departments for it."""
+
+    label: str
+    hits: tuple[Hit, ...]
+    departments: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     question: str  # normalized question as searched (never logged)
     kind: QuestionKind
-    hits: tuple[Hit, ...]
+    hits: tuple[Hit, ...]  # flat ranking; with several needs, interleaved so each shows early
     departments: tuple[str, ...]  # whom to contact, aggregated over the top hits
     abstained: bool  # True: the plan has nothing that fits
     suggestions: tuple[str, ...] = ()  # 「もしかして」: close vocabulary terms to try
     department: str | None = None  # the department asked about (kind DEPARTMENT)
     notices: tuple[str, ...] = field(default=())  # short Japanese remarks for the asker
+    needs: tuple[Need, ...] = ()  # one per need read in the question; () when abstaining
+    narrow: tuple[str, ...] = ()  # need labels to offer when the question names no need
 
     @property
     def top(self) -> Hit | None:

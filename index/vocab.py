@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from index.model import VocabEntry
+from index.model import OutsideTopic, VocabEntry
 from index.text import Analyzer, Term, content_terms, fold_kana, normalize
 
 # How many other units may stand between the words of a phrase (ほとんど, まったく).
@@ -49,11 +49,17 @@ class Vocabulary:
     # once instead of searched for every trigger.
     _by_prefix: dict[str, tuple[int, ...]]
     _by_first_word: dict[str, tuple[int, ...]]
-    # 対象外: topics people ask about that the plan does not cover (パスポート, 年休).
-    _outside: tuple[tuple[str, str], ...] = ()
+    # data/outside.csv: city-hall business the plan does not cover (パスポート, 年休):
+    # (folded word, word, category).
+    _outside: tuple[tuple[str, str, str], ...] = ()
 
     @classmethod
-    def build(cls, entries: tuple[VocabEntry, ...], analyzer: Analyzer | None = None) -> Vocabulary:
+    def build(
+        cls,
+        entries: tuple[VocabEntry, ...],
+        analyzer: Analyzer | None = None,
+        outside: tuple[OutsideTopic, ...] = (),
+    ) -> Vocabulary:
         """Analyze every trigger and target once, so a question costs only lookups."""
         rules: list[_Rule] = []
         analyzed: dict[str, tuple[Term, ...]] = {}
@@ -66,8 +72,6 @@ class Vocabulary:
             return analyzed[text]
 
         for entry in entries:
-            if entry.kind == "対象外":
-                continue
             for term in entry.terms:
                 if entry.kind == "同義":
                     targets = tuple(t for t in entry.terms if t != term)
@@ -86,14 +90,11 @@ class Vocabulary:
             by_prefix.setdefault(rule.folded[:2], []).append(position)
             if len(rule.words) > 1:
                 by_first_word.setdefault(rule.words[0], []).append(position)
-        outside = tuple(
-            (_fold(term), term) for e in entries if e.kind == "対象外" for term in e.terms
-        )
         return cls(
             tuple(rules),
             {k: tuple(v) for k, v in by_prefix.items()},
             {k: tuple(v) for k, v in by_first_word.items()},
-            outside,
+            tuple((_fold(word), word, t.category) for t in outside for word in t.words),
         )
 
     def expand(self, question: str, words: list[str] | None = None) -> list[Expansion]:
@@ -128,10 +129,10 @@ class Vocabulary:
             out.extend(rule.expansions)
         return out
 
-    def outside(self, question: str) -> list[str]:
-        """The 対象外 words the question mentions."""
+    def outside(self, question: str) -> list[tuple[str, str]]:
+        """(word, category) of each outside.csv word the question mentions."""
         text = _fold(question)
-        return [term for folded, term in self._outside if folded in text]
+        return [(word, category) for folded, word, category in self._outside if folded in text]
 
     def similar(self, words: list[str], limit: int) -> list[str]:
         """Triggers that look like ``words`` (for 「もしかして」), closest first."""

@@ -104,6 +104,10 @@ def evaluate_command(file: Path, misses: bool, data_dir: Path) -> None:
     click.echo(
         f"計画外で「見当たらない」と答えた率 {summary['abstain']:.3f}  答えがあるのに見送った率 {summary['false_abstain']:.3f}"
     )
+    if "needs@5" in summary:
+        click.echo(
+            f"困りごとが複数の質問: needs@5 {summary['needs@5']:.3f}（困りごと {len(report.needs)}件）"
+        )
     for kind, metrics in report.kinds().items():
         click.echo(f"  {kind:13s} " + "  ".join(f"{k} {v:.2f}" for k, v in metrics.items()))
     if misses:
