@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.model import Answer, Measure
+from index.model import Answer, Hit, Measure
 
 MAX_RESULTS = 10
 
@@ -36,17 +36,29 @@ def answer_json(answer: Answer, question: str | None = None) -> dict[str, Any]:
         "kind": str(answer.kind),
         "abstained": answer.abstained,
         "departments": list(answer.departments),
-        "results": [
+        "results": [hit_json(hit) for hit in answer.hits[:MAX_RESULTS]],
+        # One entry per need read in the question (one for a one-need question, [] when
+        # abstaining); "results" stays the flat list.
+        "needs": [
             {
-                "id": hit.measure.id,
-                "plan": hit.measure.plan,
-                "title": hit.measure.title,
-                "departments": list(hit.measure.departments),
-                "score": hit.score,
-                "matched": [match.label for match in hit.matched],
+                "need": need.label,
+                "departments": list(need.departments),
+                "results": [hit_json(hit) for hit in need.hits[:MAX_RESULTS]],
             }
-            for hit in answer.hits[:MAX_RESULTS]
+            for need in (() if answer.abstained else answer.needs)
         ],
+        "narrow": list(answer.narrow),
         "suggestions": list(answer.suggestions),
         "notices": list(answer.notices),
+    }
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    return {
+        "id": hit.measure.id,
+        "plan": hit.measure.plan,
+        "title": hit.measure.title,
+        "departments": list(hit.measure.departments),
+        "score": hit.score,
+        "matched": [match.label for match in hit.matched],
     }

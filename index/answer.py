@@ -105,10 +105,10 @@ def answer(question: str, index: Index) -> Answer:
             suggest(q.text, index), None, (*notices, note),
         )  # fmt: skip
     evidence = evidence_words(query, index)
-    vague = _is_vague(q.text, index) and not outside
+    vague = not outside and _is_vague(q.text, index)
+    if vague:
+        return _vague_answer(q.text, query, index, awareness, notices)
     if not hits or hits[0].score < index.abstain_score or not has_evidence(hits[0], index):
-        if vague:
-            return _vague_answer(q.text, query, index, awareness, notices)
         return Answer(
             q.text,
             QuestionKind.EVERYDAY,
@@ -141,9 +141,6 @@ def answer(question: str, index: Index) -> Answer:
         )
     departments = contact_departments(hits)
     labels = index.data.needs_of(hits[0].measure.id)
-    catch_all = _catch_all(index)
-    if vague and catch_all is not None and labels and labels[0] == catch_all.label:
-        return _vague_answer(q.text, query, index, awareness, notices)
     one = (Need(labels[0], tuple(hits), departments),) if labels else ()
     return Answer(
         q.text,
@@ -182,9 +179,17 @@ def _catch_all(index: Index):
 
 
 def _is_vague(text: str, index: Index) -> bool:
-    """Hardship named in general words only: 「生活が苦しい」「どうしたらいいか分からない」."""
+    """Hardship named in general words only: 「生活が苦しい」「どうしたらいいか分からない」,
+    and nothing specific besides."""
     catch_all = _catch_all(index)
-    return catch_all is not None and any(w in text for w in catch_all.vague)
+    if catch_all is None:
+        return False
+    named = [w for w in catch_all.vague if w in text]
+    if not named:
+        return False
+    for word in named:
+        text = text.replace(word, " ")
+    return not evidence_words(build_query(text, index), index)
 
 
 def _vague_answer(text, query, index: Index, awareness, notices) -> Answer:

@@ -92,13 +92,13 @@ def _explaining(groups: dict[str, _Group]) -> list[_Group]:
     return kept
 
 
-_CLAUSE_END = re.compile(r"[。．！？!?\n]+|、|(?<=[しくてで])、?(?=[^、。]{6,})")
-MIN_CLAUSE = 4
+_CLAUSE_END = re.compile(r"[。．！？!?\n]+|、")
+MIN_CLAUSE = 2
 
 
 def clauses(text: str) -> list[str]:
     """Sentences and comma-separated clauses of a case note, long enough to mean something."""
-    parts = [p.strip() for p in re.split(r"[。．！？!?\n]+|、", text)]
+    parts = [p.strip() for p in _CLAUSE_END.split(text)]
     return [p for p in parts if len(p) >= MIN_CLAUSE]
 
 
@@ -115,13 +115,21 @@ def clause_needs(text: str, index: Index, build, evidence_of, awareness: bool) -
         hits = index.search(terms, plan=3, wants_awareness=awareness, limit=3)
         if not hits or hits[0].score < CLAUSE_SCORE:
             continue
+        # A clause speaks of one need: the one its closest measures share most.
+        votes: dict[str, float] = defaultdict(float)
         for hit in hits:
             if hit.score < hits[0].score * WORD_SHARE:
                 break
             for label in index.data.needs_of(hit.measure.id):
-                group = groups.setdefault(label, _Group(label))
-                group.words |= {q.source for q in terms}
-                group.best = max(group.best, hit.score)
+                votes[label] += hit.score
+        if not votes:
+            continue
+        order = {n.label: i for i, n in enumerate(index.data.needs)}
+        # Ties go to the need listed first in data/needs.csv (住まい before 家計).
+        label = max(votes, key=lambda name: (round(votes[name], 6), -order[name]))
+        group = groups.setdefault(label, _Group(label))
+        group.words |= {q.source for q in terms}
+        group.best = max(group.best, hits[0].score)
     return _explaining(groups)
 
 
@@ -158,11 +166,11 @@ def read_needs(
     needs.sort(key=lambda item: item[0])
     out = [need for _, need in needs[:MAX_NEEDS]]
     hub = next((n for n in index.data.needs if n.catch_all), None)
-    if len(out) > 1 and hub is not None and all(n.label != hub.label for n in out):
+    if 1 < len(out) < MAX_NEEDS and hub is not None and all(n.label != hub.label for n in out):
         # Several needs at once are what the general windows (自立相談支援, 福祉まるごと
-        # サポートセンター) are for: they close the list, in the place of a fourth need.
+        # サポートセンター) are for: they close the list when there is room.
         hits = tuple(Hit(m, 0.0, ()) for m in map(index.data.measure, hub.measures[:HUB_HITS]) if m)
-        out = [*out[: MAX_NEEDS - 1], Need(hub.label, hits, _departments(hits[:1]))]
+        out.append(Need(hub.label, hits, _departments(hits[:1])))
     if out and flat and flat[0] not in out[0].hits and _has_label(flat[0], out[0], index):
         # The measure the whole question points to leads its need.
         first = out[0]

@@ -11,11 +11,11 @@ import click
 from bot.commands.data import data_option, load_or_exit
 from bot.jsonout import answer_json
 from bot.settings import DEFAULT_PUBLIC_BASE_URL
-from index.answer import answer
+from index.answer import answer, answer_need
 from index.engine import Index, build
 from index.evaluate import METRICS, read_cases
 from index.evaluate import evaluate as run_evaluation
-from index.model import Answer, QuestionKind
+from index.model import Answer, Hit, QuestionKind
 from index.text import SudachiAnalyzer
 
 
@@ -24,13 +24,26 @@ def _index(data_dir: Path) -> Index:
 
 
 @click.command()
-@click.argument("question", nargs=-1, required=True)
+@click.argument("question", nargs=-1, required=False)
 @click.option("--top", default=5, show_default=True, help="表示する件数")
+@click.option("--need", "need", default=None, help="困りごと（住まい など）で絞り込みます")
 @click.option("--base-url", default=DEFAULT_PUBLIC_BASE_URL, show_default=True, help="リンクの URL")
 @data_option
-def ask(question: tuple[str, ...], top: int, base_url: str, data_dir: Path) -> None:
-    """質問に答えます（上位の取組・担当課・一致した語・リンク）。"""
-    result = answer(" ".join(question), _index(data_dir))
+def ask(
+    question: tuple[str, ...], top: int, need: str | None, base_url: str, data_dir: Path
+) -> None:
+    """質問に答えます（困りごとごとの取組・担当課・一致した語・リンク）。"""
+    index = _index(data_dir)
+    if need is not None:
+        if index.data.need(need) is None:
+            labels = "、".join(n.label for n in index.data.needs)
+            click.echo(f"困りごと「{need}」はありません。次から選んでください: {labels}", err=True)
+            sys.exit(2)
+        result = answer_need(need, index)
+    elif not question:
+        raise click.UsageError("質問か --need を指定してください。")
+    else:
+        result = answer(" ".join(question), index)
     click.echo(render_text(result, top, base_url.rstrip("/")))
 
 
@@ -49,15 +62,36 @@ def render_text(result: Answer, top: int, base_url: str) -> str:
         lines.append(f"{result.department}の取組（第３期）:")
     if result.departments:
         lines.append("相談先: " + "、".join(result.departments[:3]))
+    if len(result.needs) > 1:
+        lines.append(f"この相談の困りごと（{len(result.needs)}）")
+        for need in result.needs:
+            lines.append("")
+            lines.append(f"■ {need.label}（相談先: {'、'.join(need.departments[:2])}）")
+            for rank, hit in enumerate(need.hits[:NEED_TOP], 1):
+                lines.extend(_hit_lines(rank, hit, base_url))
+        return "\n".join(lines)
     for rank, hit in enumerate(result.hits[:top], 1):
-        m = hit.measure
         lines.append("")
-        lines.append(f"{rank}. {m.title}（第{m.plan}期 {m.section} No.{m.no}・{m.status}）")
-        lines.append(f"   担当課: {'、'.join(m.departments)}")
-        if hit.why:
-            lines.append(f"   一致: {hit.why}")
-        lines.append(f"   {base_url}/measures/{m.id}")
+        lines.extend(_hit_lines(rank, hit, base_url))
+    if result.narrow:
+        lines.append("")
+        lines.append("困りごとで絞り込めます: " + "、".join(result.narrow))
+        lines.append('（例: soudan ask --need 住まい）')
     return "\n".join(lines)
+
+
+# Measures shown per need in the terminal: the best two, as in Slack.
+NEED_TOP = 2
+
+
+def _hit_lines(rank: int, hit: Hit, base_url: str) -> list[str]:
+    m = hit.measure
+    lines = [f"{rank}. {m.title}（第{m.plan}期 {m.section} No.{m.no}・{m.status}）"]
+    lines.append(f"   担当課: {'、'.join(m.departments)}")
+    if hit.why:
+        lines.append(f"   一致: {hit.why}")
+    lines.append(f"   {base_url}/measures/{m.id}")
+    return lines
 
 
 @click.command()
