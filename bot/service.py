@@ -14,6 +14,7 @@ from typing import Protocol
 
 from bot.settings import Settings
 from index.answer import answer as answer_question
+from index.answer import answer_need
 from index.engine import Index, build
 from index.errors import DataError
 from index.load import load
@@ -80,8 +81,15 @@ class Service:
         return self._index.data
 
     def answer(self, question: str, *, surface: str, user_id: str | None = None) -> Answer:
+        return self._recorded(lambda: answer_question(question, self._index), surface, user_id)
+
+    def answer_need(self, label: str, *, surface: str, user_id: str | None = None) -> Answer:
+        """The measures of one need, as if it had been asked (a narrowing button)."""
+        return self._recorded(lambda: answer_need(label, self._index), surface, user_id)
+
+    def _recorded(self, ask, surface: str, user_id: str | None) -> Answer:
         started = time.perf_counter()
-        result = answer_question(question, self._index)
+        result = ask()
         latency_ms = (time.perf_counter() - started) * 1000
         try:
             self.store.record_answer(AnswerEvent(surface, user_id, result, latency_ms))

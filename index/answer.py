@@ -154,12 +154,17 @@ def answer(question: str, index: Index) -> Answer:
 
 
 def answer_need(label: str, index: Index) -> Answer:
-    """As if the need had been asked: what a 「住まい」 button under a vague answer gives."""
+    """As if the need had been asked: what a 「住まい」 button under a vague answer gives.
+
+    The catch-all need lists its measures front door first, in data/needs.csv's order;
+    other needs are ranked by their words."""
     category = index.data.need(label)
     if category is None:
         return Answer(label, QuestionKind.EMPTY, (), (), True, FALLBACK_SUGGESTIONS)
-    query = build_query(" ".join(category.words), index)
-    found = need_hits(query, category, index, awareness=False)
+    found = []
+    if not category.catch_all:
+        query = build_query(" ".join(category.words), index)
+        found = need_hits(query, category, index, awareness=False)
     listed = [index.data.measure(i) for i in category.measures]
     rest = [Hit(m, 0.0, ()) for m in listed if m and m.id not in {h.measure.id for h in found}]
     hits = (*found, *rest)[:MAX_HITS]

@@ -76,7 +76,7 @@ def render_text(result: Answer, top: int, base_url: str) -> str:
     if result.narrow:
         lines.append("")
         lines.append("困りごとで絞り込めます: " + "、".join(result.narrow))
-        lines.append('（例: soudan ask --need 住まい）')
+        lines.append("（例: soudan ask --need 住まい）")
     return "\n".join(lines)
 
 

@@ -44,6 +44,9 @@ ACTION_HELPFUL = "soudan_helpful"
 ACTION_NOT_HELPFUL = "soudan_not_helpful"
 ACTION_SUGGEST = "soudan_suggest"  # one per button: soudan_suggest_0, _1, ...
 ACTION_DIRECTORY = "soudan_directory"
+ACTION_NEED = "soudan_need"  # one per button: soudan_need_0, _1, ...
+NEED_CARDS = 2  # measures shown per need; the rest behind that need's 「もっと見る」
+MAX_NEED_BUTTONS = 20
 
 EXAMPLES = (
     "家賃を滞納していて、来月には退去を求められそう",
@@ -269,12 +272,19 @@ def _hits_parts(answer: Answer, links: Links, surface: str, share_question: str 
         notices = "\n".join(escape(n) for n in answer.notices)
         body.append(_section(notices) if answer.kind == QuestionKind.HISTORY else _context(notices))
         plain.extend(answer.notices)
-    page, rest = answer.hits[:PAGE_SIZE], answer.hits[PAGE_SIZE:]
-    _add_cards(page, answer.departments, links, body, plain)
     buttons = []
-    if rest:
-        more = Snapshot.of(answer, surface, rest, shown=len(page))
-        buttons.append(_button("もっと見る", ACTION_MORE, more.encode()))
+    if len(answer.needs) > 1:
+        page = _add_needs(answer, links, surface, body, plain)
+    else:
+        page, rest = answer.hits[:PAGE_SIZE], answer.hits[PAGE_SIZE:]
+        _add_cards(page, answer.departments, links, body, plain)
+        if rest:
+            more = Snapshot.of(answer, surface, rest, shown=len(page))
+            buttons.append(_button("もっと見る", ACTION_MORE, more.encode()))
+    if answer.narrow:
+        body.append(_section("*困りごとで絞り込む*（押すとその困りごとの取組を表示します）"))
+        plain.append("困りごとで絞り込めます: " + "、".join(answer.narrow))
+        body.extend(_need_buttons(answer.narrow, surface))
     if page:
         buttons.extend(_feedback_buttons(surface, page[0].measure))
     if share_question is not None and page:
@@ -282,6 +292,51 @@ def _hits_parts(answer: Answer, links: Links, surface: str, share_question: str 
         buttons.append(_button("チャンネルに共有", ACTION_SHARE, share.encode(), style="primary"))
     tail = [_actions(buttons)] if buttons else []
     return body, tail, _summary_text(answer), plain
+
+
+def _add_needs(answer: Answer, links: Links, surface: str, body: list, plain: list):
+    """「この相談の困りごと（3）」, then each need with its best measures and its own
+    「もっと見る」. Returns the measures shown, first of each need first."""
+    heading = f"この相談の困りごと（{len(answer.needs)}）"
+    labels = "、".join(n.label for n in answer.needs)
+    body.append(_section(f"*{heading}*\n{escape(labels)}"))
+    plain.append(f"{heading}: {labels}")
+    shown: list[Hit] = []
+    for need in answer.needs:
+        page, rest = need.hits[:NEED_CARDS], need.hits[NEED_CARDS:]
+        contact = "、".join(need.departments[:3])
+        body.append(_section(f"*■ {escape(need.label)}*　相談先: {fit_escaped(contact, 300)}"))
+        plain.append(f"■ {need.label}（相談先: {contact}）")
+        for hit in page:
+            blocks, text = _card(hit, links)
+            body.extend(blocks)
+            plain.append(text)
+        if rest:
+            more = Snapshot(
+                surface,
+                answer.kind,
+                tuple((h.measure.id, h.why) for h in rest),
+                need.departments,
+                shown=len(page),
+            )
+            body.append(
+                _actions([_button(f"{need.label}をもっと見る", ACTION_MORE, more.encode())])
+            )
+        shown.extend(page)
+    contacts = _contacts(answer.departments, links)
+    if contacts:
+        body.append(contacts[0])
+        plain.append(contacts[1])
+    return tuple(shown)
+
+
+def _need_buttons(labels: tuple[str, ...], surface: str) -> list[dict]:
+    buttons = [
+        _button(label, f"{ACTION_NEED}_{position}", payloads.suggestion_value(surface, label))
+        for position, label in enumerate(labels[:MAX_NEED_BUTTONS])
+    ]
+    # Slack allows 25 elements an actions block; rows of five read better on a phone.
+    return [_actions(buttons[i : i + 5]) for i in range(0, len(buttons), 5)]
 
 
 def _department_parts(answer: Answer, links: Links, surface: str) -> Parts:
@@ -472,6 +527,9 @@ def _feedback_buttons(surface: str, measure: Measure) -> list[dict]:
 def _summary_text(answer: Answer) -> str:
     if not answer.hits:
         return "合う取組が見つかりませんでした。"
+    if len(answer.needs) > 1:
+        labels = "、".join(n.label for n in answer.needs)
+        return f"この相談の困りごと（{len(answer.needs)}）: {labels}"
     first = answer.hits[0].measure.title
     return f"「{first}」など{len(answer.hits)}件の取組が見つかりました。"
 

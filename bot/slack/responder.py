@@ -95,14 +95,26 @@ class Responder:
             log.exception("answering a question from %s failed", surface)
             return Composed(blocks.error_message(), None)
         log.info(
-            "answered on %s: kind=%s hits=%d abstained=%s client_details=%s",
+            "answered on %s: kind=%s hits=%d needs=%d abstained=%s client_details=%s",
             surface,
             answer.kind.value,
             len(answer.hits),
+            len(answer.needs),
             answer.abstained,
             bool(kinds),
         )
         return Composed(message, None if inline_reminder else reminder)
+
+    def compose_need(self, label: str, *, surface: str, user_id: str | None) -> Message:
+        """The measures of one need (a button under a vague answer); never raises."""
+        try:
+            answer = self.service.answer_need(label, surface=surface, user_id=user_id)
+            if answer.abstained:
+                return blocks.notice_message(STALE_BUTTON_TEXT)
+            return blocks.answer_message(answer, self.links(), surface=surface)
+        except Exception:
+            log.exception("answering a need from %s failed", surface)
+            return blocks.error_message()
 
     def reply_private(
         self,

@@ -34,6 +34,7 @@ def register(app: App, service: Service) -> None:
     on(blocks.ACTION_HELPFUL, handle_feedback)
     on(blocks.ACTION_NOT_HELPFUL, handle_feedback)
     on(re.compile(rf"^{blocks.ACTION_SUGGEST}_\d+$"), handle_suggestion)
+    on(re.compile(rf"^{blocks.ACTION_NEED}_\d+$"), handle_need)
     on(blocks.ACTION_DIRECTORY, handle_directory)
 
 
@@ -101,6 +102,19 @@ def handle_suggestion(body: dict, responder: Responder) -> None:
     surface, term = parsed
     composed = responder.compose(term, surface=surface, user_id=where["user"], echo=True)
     responder.reply_private(composed.message, **where)
+
+
+def handle_need(body: dict, responder: Responder) -> None:
+    """A need chosen under a vague answer: answered as if that need had been asked."""
+    where = _where(body)
+    parsed = payloads.parse_suggestion(str(_action(body).get("value") or ""))
+    if parsed is None:
+        responder.reply_private(notice_message(STALE_BUTTON_TEXT), **where)
+        return
+    surface, label = parsed
+    responder.reply_private(
+        responder.compose_need(label, surface=surface, user_id=where["user"]), **where
+    )
 
 
 def handle_directory(body: dict, responder: Responder) -> None:
