@@ -92,7 +92,7 @@ def _explaining(groups: dict[str, _Group]) -> list[_Group]:
     return kept
 
 
-_CLAUSE_END = re.compile(r"[。．！？!?\n]+|、")
+_CLAUSE_END = re.compile(r"[。．！？!?\n ]+|、")
 MIN_CLAUSE = 2
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from bot.web.catalog import PLANS, history_note
-from bot.web.query import SHORTENED_NOTICE, question_of
+from bot.web.query import SHORTENED_NOTICE, clean_query, question_of
 from bot.web.state import web_state
 from index.model import CURRENT_PLAN
 
@@ -33,10 +33,17 @@ def search() -> str:
     query = question_of(request)
     notices = [SHORTENED_NOTICE] if query.shortened else []
     answer = None
-    if query.text:
-        answer = web_state().service.answer(query.text, surface="web")
+    need = clean_query(request.args.get("need")).text
+    service = web_state().service
+    if need and service.data.need(need) is not None:
+        # A need chosen under a vague answer: its measures, as if it had been asked.
+        answer = service.answer_need(need, surface="web")
+    elif query.text:
+        answer = service.answer(query.text, surface="web")
         notices = list(dict.fromkeys([*notices, *answer.notices]))
-    return render_template("search.html", q=query.text, answer=answer, notices=notices)
+    return render_template(
+        "search.html", q=query.text, answer=answer, notices=notices, need=need if answer else ""
+    )
 
 
 @pages.get("/measures/<measure_id>")
