@@ -41,6 +41,7 @@ ABSTAIN_SCORE = 4.0
 # Analyses kept per index: vocabulary phrases are a few hundred, so this bounds only
 # pathological input (the cache never holds question text beyond short phrases).
 ANALYZED_CACHE = 4096
+SHARE_MIN_DOCS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +74,13 @@ class PlanIndex:
         return term in self.postings
 
     def share(self, term: str) -> float:
-        """The share of measures a term occurs in: near 1 for words that run across the plan."""
-        return len(self.postings.get(term, ())) / len(self.docs) if self.docs else 0.0
+        """The share of measures a term occurs in: near 1 for words that run across the plan.
+
+        Below SHARE_MIN_DOCS measures a share says nothing (in a plan of three, every word
+        is in a third of it), so it reads 0."""
+        if len(self.docs) < SHARE_MIN_DOCS:
+            return 0.0
+        return len(self.postings.get(term, ())) / len(self.docs)
 
 
 @dataclass(slots=True)

@@ -256,6 +256,7 @@ class _Checker:
         sections: tuple[Section, ...],
         departments: tuple[Department, ...],
     ) -> tuple[Measure, ...]:
+        before = len(self.problems)
         section_titles = {(s.plan, s.code): s.title for s in sections}
         known_departments = {d.name for d in departments}
         rows: dict[str, tuple[int, dict[str, str]]] = {}
@@ -313,7 +314,7 @@ class _Checker:
                 self.problem(file, line, "departments", "区切りの「;」の前後が空です。")
         self.numbering(file, numbers)
         self.history(file, rows)
-        if self.problems:
+        if len(self.problems) > before or any(p.file == file.shown for p in self.problems):
             return ()
         measures = [
             Measure(
@@ -508,10 +509,12 @@ class _Checker:
         return tuple(out)
 
     def current_id(self, file: CsvFile, line: int, column: str, value: str, current) -> bool:
+        """``current``: the 3rd plan's ids; empty when measures.csv itself failed, and then
+        ids are not checked (its problems are reported once, not once per reference)."""
         if not value:
             self.problem(file, line, column, "空欄です。")
             return False
-        if value not in current:
+        if current and value not in current:
             self.problem(file, line, column, f"「{value}」は第３期の取組の id ではありません。")
             return False
         return True

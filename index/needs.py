@@ -23,6 +23,7 @@ from index.model import Hit, Need, NeedCategory
 MAX_NEEDS = 4
 NEED_HITS = 5
 HUB_HITS = 2
+NEED_CARDS = 2  # what a need shows before its 「もっと見る」
 # A clause of a case note says a need when, searched alone, its best measure scores this.
 CLAUSE_SCORE = 4.0
 
@@ -164,14 +165,21 @@ def read_needs(
             first = min((rank.get(h.measure.id, len(rank)) for h in hits), default=len(rank))
             needs.append((first, Need(group.label, tuple(hits), _departments(hits))))
     needs.sort(key=lambda item: item[0])
-    out = [need for _, need in needs[:MAX_NEEDS]]
+    out: list[Need] = []
+    for _, need in needs:
+        # Two needs answered by the same measures are one need named twice (住まい and
+        # 家計 for 家賃の滞納): the one the question points to first stands for both.
+        first = need.hits[0].measure.id
+        if not any(first == h.measure.id for kept in out for h in kept.hits[:NEED_CARDS]):
+            out.append(need)
+    out = out[:MAX_NEEDS]
     hub = next((n for n in index.data.needs if n.catch_all), None)
     if 1 < len(out) < MAX_NEEDS and hub is not None and all(n.label != hub.label for n in out):
         # Several needs at once are what the general windows (自立相談支援, 福祉まるごと
         # サポートセンター) are for: they close the list when there is room.
         hits = tuple(Hit(m, 0.0, ()) for m in map(index.data.measure, hub.measures[:HUB_HITS]) if m)
         out.append(Need(hub.label, hits, _departments(hits[:1])))
-    if out and flat and flat[0] not in out[0].hits and _has_label(flat[0], out[0], index):
+    if out and flat and _has_label(flat[0], out[0], index) and not _shows(out[0], flat[0]):
         # The measure the whole question points to leads its need.
         first = out[0]
         hits = (flat[0], *(h for h in first.hits if h.measure.id != flat[0].measure.id))
@@ -215,6 +223,10 @@ def union_departments(needs: list[Need] | tuple[Need, ...]) -> tuple[str, ...]:
             if name not in out:
                 out.append(name)
     return tuple(out)
+
+
+def _shows(need: Need, hit: Hit) -> bool:
+    return any(h.measure.id == hit.measure.id for h in need.hits)
 
 
 def _has_label(hit: Hit, need: Need, index: Index) -> bool:

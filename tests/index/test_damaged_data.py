@@ -21,9 +21,9 @@ from bot.cli import cli
 from bot.service import Service
 from bot.settings import Settings
 from index.errors import DataError
-from index.load import load
+from index.load import FILES, load
 
-CSV_FILES = ("measures.csv", "departments.csv", "sections.csv", "vocabulary.csv", "plans.csv")
+CSV_FILES = FILES
 FLIPS_PER_FILE = 8
 SEED = 20240607  # fixed, so a failure names bytes that can be flipped again
 

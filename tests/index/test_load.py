@@ -131,7 +131,7 @@ def test_vocabulary_is_validated(data_copy: Path):
     with path.open("a", encoding="utf-8") as out:
         out.write("類義,借金;ローン,,\n展開,家,,\n")
     messages = _messages(data_copy)
-    assert any("「同義」「展開」「対象外」" in m for m in messages)
+    assert any("「同義」「展開」のどちらか" in m for m in messages)
     assert any("一文字の語「家」" in m for m in messages)
     assert any("検索に加える語が必要です" in m for m in messages)
 
@@ -145,7 +145,61 @@ def test_plans_file_names_each_plan(plan_data: PlanData, data_copy: Path):
     assert any("plans.csv: 第2期の行がありません" in m for m in _messages(data_copy))
 
 
-def test_out_of_scope_vocabulary_takes_no_targets(data_copy: Path):
+def test_out_of_plan_topics_moved_to_their_own_file(data_copy: Path):
     with (data_copy / "vocabulary.csv").open("a", encoding="utf-8") as out:
-        out.write("対象外,パスポート,旅券,\n")
-    assert any("対象外の行では空欄" in m for m in _messages(data_copy))
+        out.write("対象外,パスポート,,\n")
+    assert any("outside.csv に書きます" in m for m in _messages(data_copy))
+
+
+def _append(path: Path, text: str) -> int:
+    """Append ``text`` and return the line it starts on."""
+    line = len(path.read_text(encoding="utf-8").splitlines()) + 1
+    with path.open("a", encoding="utf-8") as out:
+        out.write(text)
+    return line
+
+
+def test_situations_are_checked_line_by_line(data_copy: Path):
+    path = data_copy / "situations.csv"
+    first = _append(
+        path,
+        "3-9-9-9,家賃が払えない\n"  # unknown id
+        "2-1-1-1,家賃が払えない\n"  # a 2nd-plan id
+        "3-1-1-1,\n"  # empty phrase
+        "3-1-1-1, 血圧\n"  # stray whitespace
+        "3-1-1-1,がん検診\n",  # duplicate of a line already there
+    )
+    messages = _messages(data_copy)
+    assert any(f"situations.csv:{first}: id: 「3-9-9-9」は第３期" in m for m in messages)
+    assert any(f"situations.csv:{first + 1}: id: 「2-1-1-1」は第３期" in m for m in messages)
+    assert any(f"situations.csv:{first + 2}: phrase: 空欄です" in m for m in messages)
+    assert any(f"situations.csv:{first + 3}: phrase:" in m and "空白" in m for m in messages)
+    assert any(f"situations.csv:{first + 4}: phrase:" in m and "重複" in m for m in messages)
+
+
+def test_needs_are_checked(data_copy: Path):
+    path = data_copy / "needs.csv"
+    first = _append(path, "住まい,3-3-3-3,家賃,,\n新しい困りごと,3-9-9-9,何か,,\n空,,,,\n")
+    messages = _messages(data_copy)
+    assert any(f"needs.csv:{first}: need: 「住まい」は" in m and "重複" in m for m in messages)
+    assert any(f"needs.csv:{first + 1}: measures: 「3-9-9-9」" in m for m in messages)
+    assert any(f"needs.csv:{first + 2}: measures: 空欄です" in m for m in messages)
+    assert any(f"needs.csv:{first + 2}: words: 空欄です" in m for m in messages)
+
+
+def test_outside_words_are_checked(data_copy: Path):
+    path = data_copy / "outside.csv"
+    first = _append(path, "重なり,パスポート,\n短い,税,\n")
+    messages = _messages(data_copy)
+    assert any(f"outside.csv:{first}: words: 「パスポート」は" in m for m in messages)
+    assert any(f"outside.csv:{first + 1}: words: 一文字の語「税」" in m for m in messages)
+
+
+def test_the_shipped_knowledge_covers_every_measure(plan_data: PlanData):
+    current = {m.id for m in plan_data.plan_measures(3)}
+    with_situations = {s.measure_id for s in plan_data.situations}
+    assert with_situations == current
+    per_measure = [len(plan_data.situations_of(m)) for m in current]
+    assert min(per_measure) >= 13
+    assert all(plan_data.needs_of(m) for m in current)
+    assert sum(1 for n in plan_data.needs if n.catch_all) == 1

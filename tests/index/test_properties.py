@@ -109,6 +109,32 @@ def test_clean_bounds_the_question(raw):
 # ------------------------------------------------------------------ answer()
 
 
+def check_needs(result: Answer, index: Index) -> None:
+    """Several needs: each need's best measure comes before any need repeats, and whom to
+    contact is their union in need order. A vague question: the catch-all measures and
+    needs to narrow to. Otherwise: one ranking, best first."""
+    if result.abstained:
+        assert result.needs == () and result.narrow == ()
+        return
+    if result.narrow:
+        catch_all = next(n for n in index.data.needs if n.catch_all)
+        assert {h.measure.id for h in result.hits} <= set(catch_all.measures)
+        assert catch_all.label not in result.narrow
+        return
+    if len(result.needs) > 1:
+        firsts = {n.hits[0].measure.id for n in result.needs}
+        assert firsts <= {h.measure.id for h in result.hits[: len(result.needs)]}
+        union = list(dict.fromkeys(d for n in result.needs for d in n.departments))
+        assert list(result.departments) == union
+        for need in result.needs:
+            measures = set(index.data.need(need.label).measures)
+            assert {h.measure.id for h in need.hits} <= measures
+        return
+    scores = [h.score for h in result.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert len(result.needs) <= 1
+
+
 def check_answer(question: str, result: Answer, index: Index) -> None:
     """What every surface relies on, whatever the kind of answer."""
     data = index.data
@@ -144,9 +170,8 @@ def check_answer(question: str, result: Answer, index: Index) -> None:
         assert result.abstained == (result.hits[0].measure.plan == 2)
     else:
         assert result.kind is QuestionKind.EVERYDAY
-        scores = [h.score for h in result.hits]
-        assert scores == sorted(scores, reverse=True)
         assert all(h.measure.plan == 3 for h in result.hits)
+        check_needs(result, index)
         if result.abstained:
             assert len(result.hits) <= 3 and not result.departments and result.suggestions
         else:

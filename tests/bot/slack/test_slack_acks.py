@@ -20,8 +20,8 @@ def test_every_listener_acks_at_once_and_does_its_work_lazily(slack_settings, sl
     app = create_app(slack_settings, slack_service)
     assert app.process_before_response is True
     listeners = app._listeners  # Bolt keeps no public list of them
-    # the command, mention, DM, Home tab, 6 buttons (feedback twice), the shortcut
-    assert len(listeners) == 11
+    # the command, mention, DM, Home tab, 7 buttons (feedback twice), the shortcut
+    assert len(listeners) == 12
     for listener in listeners:
         assert listener.ack_function is acknowledge
         assert len(listener.lazy_functions) == 1
