@@ -27,6 +27,7 @@ TRANSLATION_WEIGHT = 0.85
 # Words about asking rather than about a need weigh half.
 GENERIC_WEIGHT = 0.5
 READING_WEIGHT = 0.8
+ABBREVIATION_WEIGHT = 0.8
 SUGGESTION_COUNT = 5
 # A question naming city-hall business outside the plan (data/outside.csv) is answered only
 # when more than this many of its words independently point to a measure.
@@ -108,6 +109,9 @@ def answer(question: str, index: Index) -> Answer:
     vague = not outside and _is_vague(q.text, index)
     if vague:
         return _vague_answer(q.text, query, index, awareness, notices)
+    # A measure met only on words that run across the plan (男性 in 男性相談, 相談) is no
+    # answer: it gives way to the best one the question says something specific about.
+    hits = [h for h in hits if has_evidence(h, index)] or hits
     if not hits or hits[0].score < index.abstain_score or not has_evidence(hits[0], index):
         return Answer(
             q.text,
@@ -243,7 +247,14 @@ def build_query(text: str, index: Index) -> list[QueryTerm]:
         for term in match.phrase.terms:
             query.append(QueryTerm(term, READING_WEIGHT, match.run, "reading"))
     # Sudachi runs once unless words were taken out of the question above.
-    own_terms = content_terms(tokens if tokens is not None else index.analyzer.tokens(own_text))
+    if tokens is None:
+        tokens = index.analyzer.tokens(own_text)
+    for short in index.abbreviations.match(tokens):
+        # An insider's short form (まるサポ, 就定) searches the name it stands for.
+        for term in short.terms:
+            if term.weight == 1.0 and term.term not in GENERIC_TERMS:
+                query.append(QueryTerm(term.term, ABBREVIATION_WEIGHT, short.run, "abbreviation"))
+    own_terms = content_terms(tokens)
     for term in own_terms:
         generic = GENERIC_WEIGHT if term.term in GENERIC_TERMS else 1.0
         query.append(QueryTerm(term.term, OWN_WEIGHT * term.weight * generic, term.term))

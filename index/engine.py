@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from index.abbrev import AbbreviationTable, build_abbreviations
 from index.bm25 import field_tf, idf, saturate
 from index.fuzzy import PhraseTable
 from index.model import Hit, Match, Measure, PlanData
@@ -90,6 +91,7 @@ class Index:
     plans: dict[int, PlanIndex]
     vocabulary: Vocabulary
     phrases: PhraseTable
+    abbreviations: AbbreviationTable
     abstain_score: float = ABSTAIN_SCORE
     _analyzed: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
@@ -172,6 +174,7 @@ def build(data: PlanData, analyzer: Analyzer, *, abstain_score: float = ABSTAIN_
         plans=plans,
         vocabulary=Vocabulary.build(data.vocabulary, analyzer, data.outside),
         phrases=PhraseTable.build(data, analyzer),
+        abbreviations=build_abbreviations(data, analyzer, frozenset(plans[3].postings)),
         abstain_score=abstain_score,
     )
 

@@ -32,9 +32,6 @@ CLAUSE_SCORE = 4.0
 WORD_SCORE = 2.5
 # Searched alone, a word leads to the needs of every measure this close to its best one.
 WORD_SHARE = 0.8
-# A further need must be about as clearly asked as the first: its best word, searched alone,
-# scores at least this share of the first need's.
-SECOND_SHARE = 0.0
 # ... and the whole question must point to it too: one of its measures scores at least this
 # share of the best in the flat ranking, so a word said in passing (通院, 無職) does not
 # split a one-need question.
@@ -85,8 +82,6 @@ def _explaining(groups: dict[str, _Group]) -> list[_Group]:
     kept: list[_Group] = []
     explained: set[str] = set()
     for group in ordered:
-        if kept and group.best < kept[0].best * SECOND_SHARE:
-            break
         if group.words - explained:
             kept.append(group)
             explained |= group.words

@@ -48,7 +48,7 @@ STOP_WORDS = frozenset(
     """.split()
 )
 # Single characters are noise in both directions except these meaningful ones.
-SINGLE_CHAR_KEEP = frozenset("金家税親子母父妻夫酒薬死病職寮区")
+SINGLE_CHAR_KEEP = frozenset("金家税親子母父妻夫酒薬死病職寮区心")
 
 
 def normalize(text: str) -> str:
@@ -78,6 +78,7 @@ class Token:
     reading: str  # katakana
     pos: str
     part: bool = False  # a mode A part of a longer mode C unit
+    oov: bool = False  # not in the dictionary (Sudachi guessed the unit)
 
 
 class Analyzer(Protocol):
@@ -191,7 +192,9 @@ class SudachiAnalyzer:
             for m in tokenizer.tokenize(chunk):
                 pos = m.part_of_speech()[0]
                 surface = m.surface()
-                out.append(Token(surface, m.normalized_form(), m.reading_form(), pos))
+                out.append(
+                    Token(surface, m.normalized_form(), m.reading_form(), pos, oov=m.is_oov())
+                )
                 # A unit of one or two characters has no parts worth keeping (single
                 # characters are dropped), and particles and symbols have none at all.
                 if len(surface) < 3 or pos not in CONTENT_POS:

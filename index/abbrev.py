@@ -1,0 +1,157 @@
+"""Insider abbreviations of the plan's program names: まるサポ, 就定, 日自, ヤンケア, 農福.
+
+Staff shorten a long name by the heads of its parts: one kanji of a kanji word, two kana
+of a kana word (the second kana with its small kana or long vowel: コミュ, サー). The
+abbreviations are made from the names in the plan (titles, the units of each title and
+summary, department names) rather than listed by hand, so a new plan brings its own.
+
+A candidate is dropped when it is no abbreviation at all: an ordinary dictionary word
+(生活, 支援), or a string the plan itself writes out (it would match the words, not the
+name).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.model import PlanData
+from index.text import Analyzer, Term, Token, content_terms, fold_kana, normalize
+
+_KANJI = re.compile(r"^[一-龥々]")
+_KANA = re.compile(r"^[ぁ-ゖァ-ヺー]")
+_SMALL = set("ぁぃぅぇぉゃゅょゎァィゥェォャュョヮ")
+_WORDLIKE = re.compile(r"^[一-龥々ぁ-ゖァ-ヺー]+$")
+MIN_PARTS = 2
+MAX_PARTS = 3
+MIN_LENGTH = 2
+MAX_LENGTH = 6
+# A name's parts are found by Sudachi; only names of this many characters are worth
+# abbreviating (支援 needs no short form).
+MIN_NAME = 4
+MAX_UNIT = 2  # a unit longer than this is a word of its own, not a piece of a short form
+_NAME_POS = frozenset({"名詞", "接頭辞", "接尾辞"})
+
+
+@dataclass(frozen=True, slots=True)
+class AbbreviationMatch:
+    run: str  # the abbreviation as written in the question
+    names: tuple[str, ...]  # the plan's names it may stand for
+    terms: tuple[Term, ...]  # their search terms
+
+
+@dataclass(frozen=True, slots=True)
+class AbbreviationTable:
+    names: dict[str, tuple[str, ...]]  # folded abbreviation -> names
+    terms: dict[str, tuple[Term, ...]]  # name -> its search terms
+
+    def match(self, tokens: list[Token]) -> list[AbbreviationMatch]:
+        """Abbreviations spelled by consecutive short units of the question (農/福, 就/定,
+        まるサポ): never a piece of a longer word the dictionary knows."""
+        units = [t for t in tokens if not t.part]
+        out: list[AbbreviationMatch] = []
+        seen: set[str] = set()
+        for start in range(len(units)):
+            run = ""
+            for unit in units[start : start + MAX_LENGTH]:
+                if len(unit.surface) > MAX_UNIT and not unit.oov:
+                    break
+                run += unit.surface
+                folded = fold_kana(normalize(run))
+                names = self.names.get(folded)
+                if names and folded not in seen:
+                    seen.add(folded)
+                    terms = tuple(t for name in names for t in self.terms[name])
+                    out.append(AbbreviationMatch(run, names, terms))
+        return out
+
+
+def head(part: str) -> str:
+    """The head a part contributes: one kanji, or two kana (three with a small one)."""
+    if _KANJI.match(part):
+        return part[0]
+    if _KANA.match(part) and len(part) >= 2:
+        size = 3 if len(part) >= 3 and part[2] in _SMALL else 2
+        return part[:size]
+    return ""
+
+
+def candidates(parts: list[str]) -> set[str]:
+    """Heads of every run of two or three consecutive parts."""
+    out: set[str] = set()
+    for start in range(len(parts)):
+        for size in range(MIN_PARTS, MAX_PARTS + 1):
+            window = parts[start : start + size]
+            if len(window) < size:
+                break
+            heads = [head(p) for p in window]
+            if all(heads):
+                short = "".join(heads)
+                if MIN_LENGTH <= len(short) <= MAX_LENGTH:
+                    out.add(short)
+    return out
+
+
+def build_abbreviations(
+    data: PlanData, analyzer: Analyzer, plan_terms: frozenset[str] = frozenset()
+) -> AbbreviationTable:
+    """Every abbreviation of a name in the current plan that is not an ordinary word nor
+    a term the plan itself uses (``plan_terms``)."""
+    current = data.plan_measures(3)
+    names: set[str] = {d for m in current for d in m.departments}
+    for m in current:
+        names.add(m.title)
+        for token in analyzer.tokens(f"{m.title}。{m.summary}"):
+            if not token.part and len(token.surface) >= MIN_NAME:
+                names.add(token.surface)
+    known = {fold_kana(normalize(t)) for t in plan_terms}
+    found: dict[str, list[str]] = {}
+    rejected: set[str] = set()
+    for name in sorted(names, key=len):
+        shorts = candidates(_parts(name, analyzer)) | candidates(_units(name, analyzer))
+        for short in sorted(shorts):
+            folded = fold_kana(normalize(short))
+            if folded in rejected:
+                continue
+            if folded in known or _is_word(short, analyzer):
+                rejected.add(folded)
+                continue
+            found.setdefault(folded, []).append(name)
+    used = {name for names in found.values() for name in names}
+    terms = {name: tuple(content_terms(analyzer.tokens(name))) for name in used}
+    return AbbreviationTable({k: tuple(v) for k, v in found.items()}, terms)
+
+
+def _parts(name: str, analyzer: Analyzer) -> list[str]:
+    """The smallest units of a name, in order (mode A parts where Sudachi has them); a
+    particle, a verb or punctuation ends a run ("" in the list): 福祉まるごとサポートセンター
+    の運営 gives 福祉/まるごと/サポート/センター, "", 運営."""
+    tokens = analyzer.tokens(name)
+    parts: list[str] = []
+    for position, token in enumerate(tokens):
+        if token.part:
+            continue
+        if token.pos not in _NAME_POS or not _WORDLIKE.match(token.surface):
+            parts.append("")
+            continue
+        following = []
+        for later in tokens[position + 1 :]:
+            if not later.part:
+                break
+            following.append(later.surface)
+        parts.extend(following or [token.surface])
+    return parts
+
+
+def _units(name: str, analyzer: Analyzer) -> list[str]:
+    """The mode C units of a name (日常生活/自立/支援事業 gives 日自), runs ended as in _parts."""
+    return [
+        t.surface if t.pos in _NAME_POS and _WORDLIKE.match(t.surface) else ""
+        for t in analyzer.tokens(name)
+        if not t.part
+    ]
+
+
+def _is_word(short: str, analyzer: Analyzer) -> bool:
+    tokens = [t for t in analyzer.tokens(short) if not t.part]
+    return len(tokens) == 1 and not tokens[0].oov
