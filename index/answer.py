@@ -50,6 +50,8 @@ NOT_EVIDENCE = GENERIC_TERMS | frozenset(
     """
     住民 市民 区民 子ども 子供 こども 高齢者 高齢 老人 大人 家族 親 母親 父親 男性 女性 男 女
     夫 妻 息子 娘 長男 長女 次男 次女 母 父 両親 兄 姉 弟 妹 兄弟 姉妹 祖母 祖父 孫 旦那 奥さん
+    対する 関する 向ける 向け よる 因る おく 置く つく 付く 作る 抱える 通す 基づく 伴う
+    含む 応じる 当たる 係る 関わる 図る 進める 努める 目指す 得る 思う 考える 話す 聞く
     世帯 同居 本人 聴取 来所 相談員 担当 ケースワーカー 代 歳 年齢 無い ない 多い 少ない 今 箇月 ヶ月 か月 月 年 日 円 万 回 時間
     区役所 役所 市役所 区 地域 町 近所 施設 センター 機関 課 事業 職員 担当者
     保険 サービス 事業 制度 お金 費用 料金 書類 電話 掛かる 掛ける 払う 行く 来る 出す 作る
@@ -98,7 +100,7 @@ def answer(question: str, index: Index) -> Answer:
 
     hits = index.search(query, plan=3, wants_awareness=awareness, limit=MAX_HITS)
     outside = index.vocabulary.outside(q.text)
-    if outside and hits and _off_topic(query, [w for w, _ in outside], hits[0], index):
+    if outside and (not hits or _off_topic(query, [w for w, _ in outside], hits[0], index)):
         word, category = outside[0]
         note = f"「{word}」（{category}）のことは、この計画の対象外のようです。"
         return Answer(

@@ -51,3 +51,53 @@ def test_eval_rejects_a_broken_file(tmp_path: Path):
     broken.write_text('{"q": "a"}\nnot json\n', encoding="utf-8")
     result = run("eval", str(broken))
     assert result.exit_code == 2 and "broken.jsonl:2:" in result.output
+
+
+CASE_NOTE = "失職後、家賃を2か月滞納。消費者金融の返済もあり、夜眠れないとのこと。"
+
+
+def test_search_jsonl_adds_needs_next_to_the_flat_results():
+    stdin = f'{{"q": "{CASE_NOTE}"}}\n借金で首が回らない\n粗大ごみ\n'
+    lines = [json.loads(line) for line in run("search", "--jsonl", stdin=stdin).stdout.splitlines()]
+    several, one, none = lines
+    assert len(several["needs"]) > 1
+    for need in several["needs"]:
+        assert set(need) == {"need", "departments", "results"}
+        assert need["results"] and set(need["results"][0]) == set(several["results"][0])
+    assert len(one["needs"]) == 1 and one["needs"][0]["results"] == one["results"]
+    assert none["abstained"] and none["needs"] == []
+
+
+def test_ask_groups_a_case_note_by_need():
+    result = run("ask", CASE_NOTE)
+    assert result.exit_code == 0
+    assert "この相談の困りごと（" in result.output
+    assert "■ 借金" in result.output and "■ こころの健康" in result.output
+
+
+def test_ask_narrows_a_vague_question_and_by_need():
+    vague = run("ask", "生活が苦しいという相談")
+    assert "困りごとで絞り込めます" in vague.output and "住まい" in vague.output
+    narrowed = run("ask", "--need", "借金")
+    assert narrowed.exit_code == 0 and "多重債務" in narrowed.output
+    unknown = run("ask", "--need", "宇宙")
+    assert unknown.exit_code == 2 and "次から選んでください" in unknown.output
+    assert run("ask").exit_code == 2
+
+
+def test_eval_reports_needs_at_5_for_questions_with_several_needs(tmp_path: Path):
+    path = tmp_path / "multi.jsonl"
+    row = {
+        "q": CASE_NOTE,
+        "relevant": ["3-3-3", "1-3-4", "1-3-8"],
+        "departments": ["保護課"],
+        "kind": "casenote",
+        "needs": [
+            {"need": "住まい", "relevant": ["3-3-3", "1-4-10"]},
+            {"need": "借金", "relevant": ["1-3-4"]},
+            {"need": "こころ", "relevant": ["1-3-8"]},
+        ],
+    }
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = run("eval", str(path))
+    assert "needs@5 1.000（困りごと 3件）" in result.output

@@ -9,6 +9,7 @@ from bot.slack.listeners.actions import (
     handle_directory,
     handle_feedback,
     handle_more,
+    handle_need,
     handle_share,
     handle_suggestion,
 )
@@ -400,3 +401,47 @@ def test_department_measure_id_and_history_questions(fake_slack, responder, ques
     [reply] = fake_slack.calls_to("response_url")
     for part in expected:
         assert part in reply.text
+
+
+CASE_NOTE = (
+    "Aさん（40代男性）。失職後、家賃を2か月滞納。消費者金融の返済もあり、夜眠れないとのこと。"
+)
+
+
+def test_a_case_note_is_answered_need_by_need(fake_slack, responder):
+    handle_command(slash(fake_slack, CASE_NOTE), responder)
+    [reply] = fake_slack.calls_to("response_url")
+    assert "この相談の困りごと（" in reply.text
+    assert "■ 借金" in reply.text and "■ こころの健康" in reply.text
+    blocks_ = reply.params["blocks"]
+    assert len(blocks_) <= blocks.MAX_BLOCKS
+    # each need with more measures than it shows has its own 「もっと見る」
+    more = [
+        e
+        for b in blocks_
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["text"]["text"].endswith("をもっと見る")
+    ]
+    assert more
+    fake_slack.reset()
+    handle_more(action(fake_slack, blocks.ACTION_MORE, more[0]["value"]), responder)
+    [page] = fake_slack.calls_to("response_url")
+    assert "続きの取組" in page.text and f"{BASE_URL}/measures/" in page.text
+
+
+def test_a_vague_question_offers_needs_and_a_click_answers_that_need(fake_slack, responder):
+    handle_command(slash(fake_slack, "生活が苦しいという相談"), responder)
+    [reply] = fake_slack.calls_to("response_url")
+    assert "困りごとで絞り込む" in reply.text
+    buttons = reply.buttons()
+    need = next(b for name, b in buttons.items() if name.startswith(blocks.ACTION_NEED))
+    assert need["text"]["text"] == "住まい"
+    fake_slack.reset()
+    handle_need(action(fake_slack, need["action_id"], need["value"]), responder)
+    [answer] = fake_slack.calls_to("response_url")
+    assert f"{BASE_URL}/measures/3-3-3-" in answer.text
+    fake_slack.reset()
+    handle_need(action(fake_slack, need["action_id"], "slash|存在しない"), responder)
+    [stale] = fake_slack.calls_to("response_url")
+    assert "ボタンが古くなっています" in stale.text or "もう一度" in stale.text

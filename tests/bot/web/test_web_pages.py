@@ -161,3 +161,21 @@ def test_response_headers_keep_the_question_private(client):
     assert "script-src" not in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "no-store" not in client.get("/measures/3-1-3-8").headers.get("Cache-Control", "")
+
+
+def test_search_page_groups_a_case_note_by_need(client):
+    note = "失職後、家賃を2か月滞納。消費者金融の返済もあり、夜眠れないとのこと。"
+    html = page(client, "/search?q=" + quote(note))
+    assert "この相談の困りごと（" in html
+    assert html.count('class="need"') >= 3
+    assert "印刷すると" in html
+
+
+def test_search_page_offers_needs_for_a_vague_question_and_answers_one(client):
+    html = page(client, "/search?q=" + quote("生活が苦しいという相談"))
+    assert "困りごとで絞り込む" in html
+    assert 'href="/search?need=%E4%BD%8F%E3%81%BE%E3%81%84"' in html  # 住まい
+    narrowed = page(client, "/search?need=" + quote("借金"))
+    assert "困りごと「借金」の取組です" in narrowed and "多重債務" in narrowed
+    unknown = page(client, "/search?need=" + quote("<script>"))
+    assert "<script>" not in unknown

@@ -1,0 +1,107 @@
+"""Reading a question as needs: case notes with several needs, one-need questions, vague
+questions and the need buttons."""
+
+import pytest
+
+from index.answer import answer, answer_need
+from index.model import Hit, Need
+from index.needs import clauses, interleave, union_departments
+from tests.factories import make_measure
+
+CASE_NOTE = (
+    "Aさん（40代男性）。失職後、家賃を2か月滞納。本人より聴取。"
+    "消費者金融の返済もあり、夜眠れないとのこと。"
+)
+
+
+def labels(result) -> list[str]:
+    return [n.label for n in result.needs]
+
+
+def test_a_case_note_gets_a_group_for_each_need(index):
+    result = answer(CASE_NOTE, index)
+    assert not result.abstained
+    assert {"住まい", "借金", "こころの健康"} <= set(labels(result))
+    for need in result.needs:
+        category = index.data.need(need.label)
+        assert need.hits and {h.measure.id for h in need.hits} <= set(category.measures)
+        assert need.departments
+    # the first measures shown cover every need before any need repeats
+    first = [h.measure.id for h in result.hits[: len(result.needs)]]
+    assert {n.hits[0].measure.id for n in result.needs} <= set(first)
+    # whom to contact: the union of the needs' departments, in need order
+    assert list(result.departments) == list(union_departments(result.needs))
+
+
+def test_each_need_leads_with_the_measure_for_it(index):
+    groups = {n.label: n.hits[0].measure.title for n in answer(CASE_NOTE, index).needs}
+    assert "多重債務" in groups["借金"]
+    assert "こころ" in groups["こころの健康"]
+    assert "住" in groups["住まい"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["家賃を3か月滞納している", "息子が10年ひきこもっている", "借金で首が回らない"],
+)
+def test_a_one_need_question_answers_as_one_ranking(index, question):
+    result = answer(question, index)
+    assert len(result.needs) == 1
+    assert result.needs[0].hits == result.hits
+    scores = [h.score for h in result.hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_two_needs_in_one_line(index):
+    result = answer("借金の返済に追われていて、中学生の子どもが不登校", index)
+    assert {"借金", "子どもの学び"} <= set(labels(result))
+
+
+@pytest.mark.parametrize(
+    "question", ["生活が苦しいという相談", "どうしたらいいか分からないと言っている"]
+)
+def test_a_vague_question_gets_the_front_doors_and_needs_to_narrow_to(index, question):
+    result = answer(question, index)
+    catch_all = next(n for n in index.data.needs if n.catch_all)
+    assert not result.abstained
+    assert [h.measure.id for h in result.hits] == list(catch_all.measures[: len(result.hits)])
+    assert "住まい" in result.narrow and catch_all.label not in result.narrow
+
+
+def test_a_need_button_answers_as_if_the_need_was_asked(index):
+    result = answer_need("借金", index)
+    assert not result.abstained and labels(result) == ["借金"]
+    assert "多重債務" in result.hits[0].measure.title
+    assert answer_need("存在しない困りごと", index).abstained
+
+
+def test_off_plan_questions_have_no_needs(index):
+    result = answer("パスポートの申請はどこ？", index)
+    assert result.abstained and result.needs == () and result.narrow == ()
+
+
+def test_clauses_split_sentences_commas_and_spaces():
+    assert clauses("失職後、家賃を2か月滞納。夜眠れない 借金あり") == [
+        "失職後",
+        "家賃を2か月滞納",
+        "夜眠れない",
+        "借金あり",
+    ]
+    assert clauses("。、 a") == []
+
+
+def _hits(*ids: str) -> tuple[Hit, ...]:
+    return tuple(Hit(make_measure(i), 1.0) for i in ids)
+
+
+def test_interleave_covers_every_need_before_repeating_one():
+    needs = [
+        Need("住まい", _hits("3-3-3-3", "3-3-3-5", "3-3-3-1"), ("保護課",)),
+        Need("借金", _hits("3-1-3-4", "3-1-4-1"), ("消費生活センター",)),
+        Need("仕事", _hits("3-1-1-3"), ("雇用推進課", "保護課")),
+    ]
+    flat = _hits("3-3-3-3", "3-9-9-9")
+    order = [h.measure.id for h in interleave(needs, list(flat), 10)]
+    assert order == ["3-3-3-3", "3-1-3-4", "3-1-1-3", "3-3-3-5", "3-1-4-1", "3-3-3-1", "3-9-9-9"]
+    assert len(interleave(needs, list(flat), 4)) == 4
+    assert union_departments(needs) == ("保護課", "消費生活センター", "雇用推進課")
