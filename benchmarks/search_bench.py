@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
 QUESTIONS = ROOT / "tests" / "fixtures" / "dev.jsonl"
+CASE_NOTES = ROOT / "tests" / "fixtures" / "casenotes.jsonl"
+CASE_NOTE_CHARS = 500
+TARGET_CASE_NOTE_P99_MS = 20.0
 
 # Targets for the real (1x) corpus, as agreed for the bot.
 TARGET_P99_MS = 2.0
@@ -146,6 +149,22 @@ def read_questions() -> list[str]:
         return [json.loads(line)["q"] for line in lines if line.strip()]
 
 
+def read_case_notes() -> list[str]:
+    """Case notes of about CASE_NOTE_CHARS characters: record-style notes joined in order
+    until each is that long (a caseworker pastes a few lines of a record)."""
+    with CASE_NOTES.open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines if line.strip()]
+    notes, current = [], ""
+    for row in rows:
+        if row.get("kind") != "casenote":
+            continue
+        current += row["q"]
+        if len(current) >= CASE_NOTE_CHARS:
+            notes.append(current[:CASE_NOTE_CHARS])
+            current = ""
+    return notes
+
+
 def peak_rss_mb() -> float:
     import resource
 
@@ -203,7 +222,11 @@ def run_worker(scale: int, builds: int, passes: int, warmup: int) -> dict:
             rss = peak_rss_mb()
     plan3 = len(index.data.plan_measures(3))
     samples = time_answers(questions, index, passes)
+    notes = read_case_notes()
+    case_notes = time_answers(notes, index, max(1, passes // 4))
     return {
+        "case_note_ms": case_notes,
+        "case_notes": len(notes),
         "scale": scale,
         "measures_plan3": plan3,
         "measures_total": len(index.data.measures),
@@ -305,6 +328,19 @@ def report_1x(cold: dict, one: dict) -> list[str]:
         target = f"< {TARGET_P99_MS:g} ms" if name == "p99" else ""
         status = verdict(lat[name], TARGET_P99_MS) if name == "p99" else ""
         lines.append(row(name, f"{lat[name]:.3f} ms", target, status))
+    notes = latency_summary(one["case_note_ms"])
+    lines += [
+        "",
+        f"3b. answer() on {CASE_NOTE_CHARS}-character case notes ({one['case_notes']} notes, "
+        f"n={len(one['case_note_ms'])})",
+        row("p50", f"{notes['p50']:.3f} ms"),
+        row(
+            "p99",
+            f"{notes['p99']:.3f} ms",
+            f"< {TARGET_CASE_NOTE_P99_MS:g} ms",
+            verdict(notes["p99"], TARGET_CASE_NOTE_P99_MS),
+        ),
+    ]
     lines += [
         "",
         "4. peak RSS (fresh process, after build + one pass of answers)",

@@ -44,6 +44,8 @@ class AbbreviationMatch:
 class AbbreviationTable:
     names: dict[str, tuple[str, ...]]  # folded abbreviation -> names
     terms: dict[str, tuple[Term, ...]]  # name -> its search terms
+    # Every beginning of an abbreviation: a run that is none stops at once.
+    prefixes: frozenset[str] = frozenset()
 
     def match(self, tokens: list[Token]) -> list[AbbreviationMatch]:
         """Abbreviations spelled by consecutive short units of the question (農/福, 就/定,
@@ -51,13 +53,17 @@ class AbbreviationTable:
         units = [t for t in tokens if not t.part]
         out: list[AbbreviationMatch] = []
         seen: set[str] = set()
+        folded_units = [fold_kana(u.surface) for u in units]
         for start in range(len(units)):
-            run = ""
-            for unit in units[start : start + MAX_LENGTH]:
+            run = folded = ""
+            for position in range(start, min(start + MAX_LENGTH, len(units))):
+                unit = units[position]
                 if len(unit.surface) > MAX_UNIT and not unit.oov:
                     break
                 run += unit.surface
-                folded = fold_kana(normalize(run))
+                folded += folded_units[position]
+                if folded not in self.prefixes:
+                    break
                 names = self.names.get(folded)
                 if names and folded not in seen:
                     seen.add(folded)
@@ -119,7 +125,8 @@ def build_abbreviations(
             found.setdefault(folded, []).append(name)
     used = {name for names in found.values() for name in names}
     terms = {name: tuple(content_terms(analyzer.tokens(name))) for name in used}
-    return AbbreviationTable({k: tuple(v) for k, v in found.items()}, terms)
+    prefixes = frozenset(short[:end] for short in found for end in range(1, len(short) + 1))
+    return AbbreviationTable({k: tuple(v) for k, v in found.items()}, terms, prefixes)
 
 
 def _parts(name: str, analyzer: Analyzer) -> list[str]:

@@ -86,7 +86,8 @@ def answer(question: str, index: Index) -> Answer:
             notices,
         )
 
-    query = build_query(q.text, index)
+    tokens = index.analyzer.tokens(q.text)
+    query = build_query(q.text, index, tokens)
     awareness = wants_awareness(q.text)
 
     if is_about_old_plan(q.text):
@@ -108,7 +109,7 @@ def answer(question: str, index: Index) -> Answer:
             suggest(q.text, index), None, (*notices, note),
         )  # fmt: skip
     evidence = evidence_words(query, index)
-    vague = not outside and _is_vague(q.text, index)
+    vague = not outside and _is_vague(q.text, evidence, index)
     if vague:
         return _vague_answer(q.text, query, index, awareness, notices)
     # A measure met only on words that run across the plan (男性 in 男性相談, 相談) is no
@@ -125,16 +126,7 @@ def answer(question: str, index: Index) -> Answer:
             None,
             notices,
         )
-    needs = read_needs(
-        query,
-        hits,
-        index,
-        evidence,
-        awareness,
-        text=q.text,
-        build=lambda clause: build_query(clause, index),
-        evidence_of=lambda clause_query: evidence_words(clause_query, index),
-    )
+    needs = read_needs(query, hits, index, evidence, awareness, tokens=tokens)
     if len(needs) > 1:
         return Answer(
             q.text,
@@ -189,18 +181,14 @@ def _catch_all(index: Index):
     return next((n for n in index.data.needs if n.catch_all), None)
 
 
-def _is_vague(text: str, index: Index) -> bool:
-    """Hardship named in general words only: 「生活が苦しい」「どうしたらいいか分からない」,
-    and nothing specific besides."""
+def _is_vague(text: str, evidence: frozenset[str], index: Index) -> bool:
+    """Hardship named in general words only (「生活が苦しい」「どうしたらいいか分からない」):
+    every word that could carry an answer is part of such a phrase."""
     catch_all = _catch_all(index)
     if catch_all is None:
         return False
     named = [w for w in catch_all.vague if w in text]
-    if not named:
-        return False
-    for word in named:
-        text = text.replace(word, " ")
-    return not evidence_words(build_query(text, index), index)
+    return bool(named) and all(any(word in phrase for phrase in named) for word in evidence)
 
 
 def _vague_answer(text, query, index: Index, awareness, notices) -> Answer:
@@ -234,10 +222,14 @@ def evidence_words(query: list[QueryTerm], index: Index) -> frozenset[str]:
     )
 
 
-def build_query(text: str, index: Index) -> list[QueryTerm]:
-    """The user's own words, then what the vocabulary and kana readings add, weighted less."""
+def build_query(text: str, index: Index, tokens: list[Token] | None = None) -> list[QueryTerm]:
+    """The user's own words, then what the vocabulary and kana readings add, weighted less.
+
+    ``tokens``: the analysis of ``text`` when the caller has it, so Sudachi does not run
+    twice."""
     query: list[QueryTerm] = []
-    tokens: list[Token] | None = index.analyzer.tokens(text)
+    if tokens is None:
+        tokens = index.analyzer.tokens(text)
     for service in unused_services(tokens):
         text = text.replace(service, " ")
         tokens = None

@@ -67,6 +67,7 @@ class _Doc:
 @dataclass(slots=True)
 class PlanIndex:
     docs: list[_Doc]
+    doc_of: dict[str, int]  # measure id -> position in docs
     # term -> [(doc, idf x saturated BM25F tf)]: everything but the query weight is known
     # at build time, so a search is one multiply per posting.
     postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
@@ -113,13 +114,15 @@ class Index:
         *,
         wants_awareness: bool = False,
         limit: int | None = None,
+        only: frozenset[str] | None = None,
     ) -> list[Hit]:
-        """Score every measure of ``plan`` that matches any query term, best first."""
+        """Score every measure of ``plan`` that matches any query term, best first.
+
+        ``only``: measure ids to consider (the measures of one need); the rest are skipped
+        before scoring, not filtered after."""
         index = self.plans[plan]
-        best: dict[str, QueryTerm] = {}
-        for q in query:
-            if index.has(q.term) and (q.term not in best or q.weight > best[q.term].weight):
-                best[q.term] = q
+        best = _best_terms(query, index)
+        allowed = None if only is None else {index.doc_of[m] for m in only if m in index.doc_of}
         matched: dict[int, list[tuple[float, QueryTerm]]] = defaultdict(list)
         own: dict[int, float] = defaultdict(float)
         # Per document and evidence group (one vocabulary line or kana run): best, sum.
@@ -127,6 +130,8 @@ class Index:
         for q in best.values():
             key = (q.via, q.source)
             for doc_id, value in index.postings[q.term]:
+                if allowed is not None and doc_id not in allowed:
+                    continue
                 contribution = q.weight * value
                 matched[doc_id].append((contribution, q))
                 if not q.via:
@@ -157,6 +162,46 @@ class Index:
             )
             for negative, _, doc_id in scores[:limit]
         ]
+
+    def by_source(
+        self, query: list[QueryTerm], plan: int = 3, *, wants_awareness: bool = False
+    ) -> dict[str, list[tuple[float, Measure]]]:
+        """For each word of the asker (term source), the measures it reaches and the score
+        it alone gives each, best first: what searching each word alone would give, in one
+        pass over the postings."""
+        index = self.plans[plan]
+        per: dict[str, dict[int, list[float]]] = defaultdict(dict)
+        for q in _best_terms(query, index).values():
+            for doc_id, value in index.postings[q.term]:
+                contribution = q.weight * value
+                group = per[q.source].get(doc_id)
+                if group is None:
+                    per[q.source][doc_id] = [contribution, contribution]
+                else:
+                    group[0] = max(group[0], contribution)
+                    group[1] += contribution
+        reached = {q.source for q in query if q.via}
+        out: dict[str, list[tuple[float, Measure]]] = {}
+        for source, docs in per.items():
+            ranked = []
+            own_word = source not in reached
+            for doc_id, (best_, total) in docs.items():
+                score = total if own_word else best_ + EXTRA_TERM_SHARE * (total - best_)
+                if index.docs[doc_id].awareness and not wants_awareness:
+                    score *= AWARENESS_FACTOR
+                ranked.append((score, index.docs[doc_id].measure))
+            ranked.sort(key=lambda item: (-item[0], item[1].id))
+            out[source] = ranked
+        return out
+
+
+def _best_terms(query: list[QueryTerm], index: PlanIndex) -> dict[str, QueryTerm]:
+    """Each indexed term once, at the highest weight any path gave it."""
+    best: dict[str, QueryTerm] = {}
+    for q in query:
+        if index.has(q.term) and (q.term not in best or q.weight > best[q.term].weight):
+            best[q.term] = q
+    return best
 
 
 def _reasons(
@@ -239,4 +284,4 @@ def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
                 blended[term] += weight * field_tf(tf, doc.length[name], avg_length[name])
         for term, value in blended.items():
             postings[term].append((doc_id, idf(doc_freq[term], len(docs)) * saturate(value)))
-    return PlanIndex(docs, dict(postings))
+    return PlanIndex(docs, {d.measure.id: i for i, d in enumerate(docs)}, dict(postings))

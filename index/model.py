@@ -124,6 +124,10 @@ class NeedCategory:
     note: str = ""
 
     @property
+    def members(self) -> frozenset[str]:
+        return frozenset(self.measures)
+
+    @property
     def vague(self) -> tuple[str, ...]:
         """On the catch-all row, its words are the general ways of naming hardship."""
         return self.words if self.catch_all else ()

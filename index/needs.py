@@ -12,13 +12,13 @@ answer stays the one the whole question points to.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from index.contacts import contact_departments
 from index.engine import Index, QueryTerm
 from index.model import Hit, Need, NeedCategory
+from index.text import Token, content_terms, fold_kana
 
 MAX_NEEDS = 4
 NEED_HITS = 5
@@ -49,23 +49,18 @@ def word_needs(
     query: list[QueryTerm], index: Index, evidence: frozenset[str], awareness: bool
 ) -> list[_Group]:
     """Needs the question's words lead to, strongest first, each word counted once."""
-    by_word: dict[str, list[QueryTerm]] = defaultdict(list)
-    for q in query:
-        by_word[q.source].append(q)
     groups: dict[str, _Group] = {}
-    for word, terms in by_word.items():
-        if word not in evidence:
+    said = [q for q in query if q.source in evidence]
+    for word, ranked in index.by_source(said, plan=3, wants_awareness=awareness).items():
+        if not ranked or ranked[0][0] < WORD_SCORE:
             continue
-        hits = index.search(terms, plan=3, wants_awareness=awareness, limit=3)
-        if not hits or hits[0].score < WORD_SCORE:
-            continue
-        for hit in hits:
-            if hit.score < hits[0].score * WORD_SHARE:
+        for score, measure in ranked[:3]:
+            if score < ranked[0][0] * WORD_SHARE:
                 break
-            for label in index.data.needs_of(hit.measure.id):
+            for label in index.data.needs_of(measure.id):
                 group = groups.setdefault(label, _Group(label))
                 group.words.add(word)
-                group.best = max(group.best, hit.score)
+                group.best = max(group.best, score)
     return _explaining(groups)
 
 
@@ -88,44 +83,82 @@ def _explaining(groups: dict[str, _Group]) -> list[_Group]:
     return kept
 
 
-_CLAUSE_END = re.compile(r"[。．！？!?\n ]+|、")
+_CLAUSE_MARKS = frozenset("。．！？!?、 \n")
 MIN_CLAUSE = 2
 
 
-def clauses(text: str) -> list[str]:
-    """Sentences and comma-separated clauses of a case note, long enough to mean something."""
-    parts = [p.strip() for p in _CLAUSE_END.split(text)]
-    return [p for p in parts if len(p) >= MIN_CLAUSE]
+def clause_tokens(tokens: list[Token]) -> list[tuple[str, list[Token]]]:
+    """The same clauses from the question's analysis: (text, its tokens), cut at the units
+    that are sentence ends, commas or spaces."""
+    out: list[tuple[str, list[Token]]] = []
+    current: list[Token] = []
+
+    def close() -> None:
+        text = "".join(t.surface for t in current if not t.part).strip()
+        if len(text) >= MIN_CLAUSE:
+            out.append((text, list(current)))
+        current.clear()
+
+    for token in tokens:
+        if not token.part and token.surface.strip() in _CLAUSE_MARKS | {""}:
+            close()
+        else:
+            current.append(token)
+    close()
+    return out
 
 
-def clause_needs(text: str, index: Index, build, evidence_of, awareness: bool) -> list[_Group]:
-    """Needs the question's clauses lead to, strongest first: each clause is searched alone,
-    and the needs of its best measure take the clause's evidence words."""
+def clause_needs(
+    parts: list[tuple[str, list[Token]]],
+    query: list[QueryTerm],
+    index: Index,
+    evidence: frozenset[str],
+    awareness: bool,
+) -> list[_Group]:
+    """Needs the question's clauses lead to, strongest first: each clause is scored alone
+    (from one pass over the whole question's postings), and the need its best measures
+    share takes the clause's evidence words."""
+    said = [q for q in query if q.source in evidence]
+    per_word = {
+        word: {m.id: (score, m) for score, m in ranked}
+        for word, ranked in index.by_source(said, plan=3, wants_awareness=awareness).items()
+    }
+    reached = [
+        (fold_kana(source), source, frozenset(index.analyzed(source)))
+        for source in {q.source for q in query if q.via and q.source in per_word}
+    ]
+    order = {n.label: i for i, n in enumerate(index.data.needs)}
     groups: dict[str, _Group] = {}
-    for clause in clauses(text):
-        query = build(clause)
-        evidence = evidence_of(query)
-        terms = [q for q in query if q.source in evidence]
-        if not terms:
+    for clause, tokens in parts:
+        folded = fold_kana(clause)
+        terms = {t.term for t in content_terms(tokens)}
+        words = {term for term in terms if term in per_word}
+        # A vocabulary phrase belongs to the clause that spells it, or that holds its words
+        # in any order (家賃を2か月滞納 holds 家賃の滞納).
+        words |= {word for key, word, parts in reached if key in folded or parts <= terms}
+        if not words:
             continue
-        hits = index.search(terms, plan=3, wants_awareness=awareness, limit=3)
-        if not hits or hits[0].score < CLAUSE_SCORE:
+        scores: dict[str, float] = defaultdict(float)
+        for word in words:
+            for measure_id, (score, _) in per_word[word].items():
+                scores[measure_id] += score
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:3]
+        if ranked[0][1] < CLAUSE_SCORE:
             continue
         # A clause speaks of one need: the one its closest measures share most.
         votes: dict[str, float] = defaultdict(float)
-        for hit in hits:
-            if hit.score < hits[0].score * WORD_SHARE:
+        for measure_id, score in ranked:
+            if score < ranked[0][1] * WORD_SHARE:
                 break
-            for label in index.data.needs_of(hit.measure.id):
-                votes[label] += hit.score
+            for label in index.data.needs_of(measure_id):
+                votes[label] += score
         if not votes:
             continue
-        order = {n.label: i for i, n in enumerate(index.data.needs)}
         # Ties go to the need listed first in data/needs.csv (住まい before 家計).
         label = max(votes, key=lambda name: (round(votes[name], 6), -order[name]))
         group = groups.setdefault(label, _Group(label))
-        group.words |= {q.source for q in terms}
-        group.best = max(group.best, hits[0].score)
+        group.words |= words
+        group.best = max(group.best, ranked[0][1])
     return _explaining(groups)
 
 
@@ -135,24 +168,29 @@ def read_needs(
     index: Index,
     evidence: frozenset[str],
     awareness: bool,
-    text: str = "",
-    build=None,
-    evidence_of=None,
+    tokens: list[Token] | None = None,
 ) -> list[Need]:
-    """The question's needs, each with its measures; [] when it names none."""
-    if build is not None and len(clauses(text)) > 1:
-        groups = clause_needs(text, index, build, evidence_of, awareness)
+    """The question's needs, each with its measures; [] when it names none.
+
+    ``tokens``: the question's analysis; a question of several clauses is read clause by
+    clause, a one-clause question word by word."""
+    if len(evidence) < 2:
+        return []  # one word can name one need at most
+    parts = clause_tokens(tokens) if tokens is not None else []
+    if len(parts) > 1:
+        groups = clause_needs(parts, query, index, evidence, awareness)
+        floor = 0.0  # each clause spoke for its need on its own
     else:
         groups = word_needs(query, index, evidence, awareness)
+        floor = flat[0].score * FLAT_SHARE if flat else 0.0
     if len(groups) < 2:
         return []
     rank = {hit.measure.id: position for position, hit in enumerate(flat)}
-    floor = flat[0].score * FLAT_SHARE if flat else 0.0
     needs: list[tuple[int, Need]] = []
     for group in groups:
         category = index.data.need(group.label)
         assert category is not None  # labels come from the data
-        if not any(h.score >= floor and h.measure.id in category.measures for h in flat):
+        if floor and not any(h.score >= floor and h.measure.id in category.measures for h in flat):
             continue
         terms = [q for q in query if q.source in group.words]
         hits = need_hits(terms, category, index, awareness)
@@ -186,9 +224,9 @@ def need_hits(
     terms: list[QueryTerm], category: NeedCategory, index: Index, awareness: bool
 ) -> list[Hit]:
     """The category's measures that ``terms`` reach, best first."""
-    members = set(category.measures)
-    hits = index.search(terms, plan=3, wants_awareness=awareness)
-    return [h for h in hits if h.measure.id in members][:NEED_HITS]
+    return index.search(
+        terms, plan=3, wants_awareness=awareness, limit=NEED_HITS, only=category.members
+    )
 
 
 def interleave(needs: list[Need], flat: list[Hit], limit: int) -> tuple[Hit, ...]:

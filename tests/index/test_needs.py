@@ -5,7 +5,7 @@ import pytest
 
 from index.answer import answer, answer_need
 from index.model import Hit, Need
-from index.needs import clauses, interleave, union_departments
+from index.needs import clause_tokens, interleave, union_departments
 from tests.factories import make_measure
 
 CASE_NOTE = (
@@ -80,14 +80,17 @@ def test_off_plan_questions_have_no_needs(index):
     assert result.abstained and result.needs == () and result.narrow == ()
 
 
-def test_clauses_split_sentences_commas_and_spaces():
-    assert clauses("失職後、家賃を2か月滞納。夜眠れない 借金あり") == [
+def test_clauses_split_sentences_commas_and_spaces(analyzer):
+    text = "失職後、家賃を2か月滞納。夜眠れない 借金あり"
+    parts = clause_tokens(analyzer.tokens(text))
+    assert [clause for clause, _ in parts] == [
         "失職後",
         "家賃を2か月滞納",
         "夜眠れない",
         "借金あり",
     ]
-    assert clauses("。、 a") == []
+    assert all(tokens for _, tokens in parts)
+    assert clause_tokens(analyzer.tokens("。、 a")) == []
 
 
 def _hits(*ids: str) -> tuple[Hit, ...]:
