@@ -107,9 +107,10 @@ def build_abbreviations(
     names: set[str] = {d for m in current for d in m.departments}
     for m in current:
         names.add(m.title)
-        for token in analyzer.tokens(f"{m.title}。{m.summary}"):
-            if not token.part and len(token.surface) >= MIN_NAME:
-                names.add(token.surface)
+        tokens = analyzer.tokens(f"{m.title}。{m.summary}")
+        names.update(t.surface for t in tokens if not t.part and len(t.surface) >= MIN_NAME)
+        # Runs of nouns are names Sudachi does not know as one (すまいサポートちば).
+        names.update(t.surface for t in content_terms(tokens) if len(t.surface) >= MIN_NAME)
     known = {fold_kana(normalize(t)) for t in plan_terms}
     found: dict[str, list[str]] = {}
     rejected: set[str] = set()

@@ -38,7 +38,7 @@ EXTRA_TERM_SHARE = 0.3
 # Calibrated on the out-of-scope questions of the development set (docs/search.md): below
 # this top score nothing in the plan fits well enough to show. It depends on the corpus's
 # idf scale, so an index over other data (a test plan, another city) passes its own.
-ABSTAIN_SCORE = 4.0
+ABSTAIN_SCORE = 5.0
 # Analyses kept per index: vocabulary phrases are a few hundred, so this bounds only
 # pathological input (the cache never holds question text beyond short phrases).
 ANALYZED_CACHE = 4096
@@ -68,6 +68,7 @@ class _Doc:
 class PlanIndex:
     docs: list[_Doc]
     doc_of: dict[str, int]  # measure id -> position in docs
+    text_df: dict[str, int]  # term -> measures whose title or summary has it
     # term -> [(doc, idf x saturated BM25F tf)]: everything but the query weight is known
     # at build time, so a search is one multiply per posting.
     postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
@@ -76,13 +77,16 @@ class PlanIndex:
         return term in self.postings
 
     def share(self, term: str) -> float:
-        """The share of measures a term occurs in: near 1 for words that run across the plan.
+        """The share of measures whose own text (title, summary) has the term: near 1 for
+        words that run across the plan (支援, 相談). The situations are left out: they name
+        needs in many ways on purpose (仕事 is in dozens of them) and say nothing of how
+        general a word is.
 
         Below SHARE_MIN_DOCS measures a share says nothing (in a plan of three, every word
         is in a third of it), so it reads 0."""
         if len(self.docs) < SHARE_MIN_DOCS:
             return 0.0
-        return len(self.postings.get(term, ())) / len(self.docs)
+        return self.text_df.get(term, 0) / len(self.docs)
 
 
 @dataclass(slots=True)
@@ -284,4 +288,8 @@ def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
                 blended[term] += weight * field_tf(tf, doc.length[name], avg_length[name])
         for term, value in blended.items():
             postings[term].append((doc_id, idf(doc_freq[term], len(docs)) * saturate(value)))
-    return PlanIndex(docs, {d.measure.id: i for i, d in enumerate(docs)}, dict(postings))
+    text_df: Counter[str] = Counter()
+    for doc in docs:
+        text_df.update(set(doc.tf["title"]) | set(doc.tf["summary"]))
+    doc_of = {d.measure.id: i for i, d in enumerate(docs)}
+    return PlanIndex(docs, doc_of, dict(text_df), dict(postings))

@@ -575,7 +575,7 @@ class _Checker:
             self.list_words(file, row.line, "words", words)
             for word in words:
                 key = normalize(word)
-                if len(key) < 2 and not word.isascii():
+                if any(len(normalize(p)) < 2 and not p.isascii() for p in word.split("&")):
                     self.problem(file, row.line, "words", f"一文字の語「{word}」は使えません。")
                 elif key in seen:
                     self.problem(

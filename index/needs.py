@@ -29,7 +29,7 @@ CLAUSE_SCORE = 4.0
 
 # A word leads to a need only when, searched alone, its best measure scores this much:
 # below it the word meets the plan in passing (one mention in a long summary).
-WORD_SCORE = 2.5
+WORD_SCORE = 3.5
 # Searched alone, a word leads to the needs of every measure this close to its best one.
 WORD_SHARE = 0.8
 # ... and the whole question must point to it too: one of its measures scores at least this
@@ -50,7 +50,10 @@ def word_needs(
 ) -> list[_Group]:
     """Needs the question's words lead to, strongest first, each word counted once."""
     groups: dict[str, _Group] = {}
-    said = [q for q in query if q.source in evidence]
+    # A word inside a phrase the vocabulary read as a whole (回る in 首が回らない) belongs
+    # to that phrase, not to a need of its own.
+    phrased = {w for q in query if q.via == "vocabulary" for w in index.analyzed(q.source)}
+    said = [q for q in query if q.source in evidence and (q.via or q.source not in phrased)]
     for word, ranked in index.by_source(said, plan=3, wants_awareness=awareness).items():
         if not ranked or ranked[0][0] < WORD_SCORE:
             continue
@@ -223,10 +226,19 @@ def read_needs(
 def need_hits(
     terms: list[QueryTerm], category: NeedCategory, index: Index, awareness: bool
 ) -> list[Hit]:
-    """The category's measures that ``terms`` reach, best first."""
-    return index.search(
+    """The category's measures that ``terms`` reach, best first; the need's front door
+    (its first measure in data/needs.csv: the general window for that need, such as
+    あんしんケアセンター for 介護) stands among the first NEED_CARDS."""
+    hits = index.search(
         terms, plan=3, wants_awareness=awareness, limit=NEED_HITS, only=category.members
     )
+    front = index.data.measure(category.measures[0])
+    shown = [h.measure.id for h in hits[:NEED_CARDS]]
+    if hits and front is not None and front.id not in shown:
+        door = next((h for h in hits if h.measure.id == front.id), Hit(front, 0.0, ()))
+        rest = [h for h in hits if h.measure.id != front.id]
+        hits = [*rest[: NEED_CARDS - 1], door, *rest[NEED_CARDS - 1 :]][:NEED_HITS]
+    return hits
 
 
 def interleave(needs: list[Need], flat: list[Hit], limit: int) -> tuple[Hit, ...]:

@@ -18,6 +18,8 @@ from rapidfuzz import fuzz, process
 from index.model import OutsideTopic, VocabEntry
 from index.text import Analyzer, Term, content_terms, fold_kana, normalize
 
+# In data/outside.csv, 国民健康保険&加入: the question names both.
+ALL_OF = "&"
 # How many other units may stand between the words of a phrase (ほとんど, まったく).
 PHRASE_SLOP = 3
 SIMILAR_CUTOFF = 70.0
@@ -50,8 +52,8 @@ class Vocabulary:
     _by_prefix: dict[str, tuple[int, ...]]
     _by_first_word: dict[str, tuple[int, ...]]
     # data/outside.csv: city-hall business the plan does not cover (パスポート, 年休):
-    # (folded word, word, category).
-    _outside: tuple[tuple[str, str, str], ...] = ()
+    # (folded parts, word, category); a word written 国民健康保険&加入 needs every part.
+    _outside: tuple[tuple[tuple[str, ...], str, str], ...] = ()
 
     @classmethod
     def build(
@@ -94,7 +96,11 @@ class Vocabulary:
             tuple(rules),
             {k: tuple(v) for k, v in by_prefix.items()},
             {k: tuple(v) for k, v in by_first_word.items()},
-            tuple((_fold(word), word, t.category) for t in outside for word in t.words),
+            tuple(
+                (tuple(_fold(part) for part in word.split(ALL_OF)), word, t.category)
+                for t in outside
+                for word in t.words
+            ),
         )
 
     def expand(self, question: str, words: list[str] | None = None) -> list[Expansion]:
@@ -130,9 +136,15 @@ class Vocabulary:
         return out
 
     def outside(self, question: str) -> list[tuple[str, str]]:
-        """(word, category) of each outside.csv word the question mentions."""
+        """(word, category) of each outside.csv word the question mentions; for a word of
+        several parts (国民健康保険&加入), each part, so callers see what the question says."""
         text = _fold(question)
-        return [(word, category) for folded, word, category in self._outside if folded in text]
+        return [
+            (part, category)
+            for parts, word, category in self._outside
+            if all(p in text for p in parts)
+            for part in word.split(ALL_OF)
+        ]
 
     def similar(self, words: list[str], limit: int) -> list[str]:
         """Triggers that look like ``words`` (for 「もしかして」), closest first."""

@@ -89,13 +89,13 @@ def test_eval_reports_needs_at_5_for_questions_with_several_needs(tmp_path: Path
     path = tmp_path / "multi.jsonl"
     row = {
         "q": CASE_NOTE,
-        "relevant": ["3-3-3", "1-3-4", "1-3-8"],
+        "relevant": ["3-3-3", "1-3-4", "1-3-8", "1-3-9", "1-3-10"],
         "departments": ["保護課"],
         "kind": "casenote",
         "needs": [
             {"need": "住まい", "relevant": ["3-3-3", "1-4-10"]},
             {"need": "借金", "relevant": ["1-3-4"]},
-            {"need": "こころ", "relevant": ["1-3-8"]},
+            {"need": "こころ", "relevant": ["1-3-8", "1-3-9", "1-3-10"]},
         ],
     }
     path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
