@@ -223,7 +223,7 @@ def run_worker(scale: int, builds: int, passes: int, warmup: int) -> dict:
     plan3 = len(index.data.plan_measures(3))
     samples = time_answers(questions, index, passes)
     notes = read_case_notes()
-    case_notes = time_answers(notes, index, max(1, passes // 4))
+    case_notes = time_answers(notes, index, max(1, passes // 2))
     return {
         "case_note_ms": case_notes,
         "case_notes": len(notes),

@@ -23,6 +23,7 @@ from index.text import Token, content_terms, fold_kana
 MAX_NEEDS = 4
 NEED_HITS = 5
 HUB_HITS = 2
+CANDIDATE_SPARE = 2
 NEED_CARDS = 2  # what a need shows before its 「もっと見る」
 # A clause of a case note says a need when, searched alone, its best measure scores this.
 CLAUSE_SCORE = 4.0
@@ -188,6 +189,8 @@ def read_needs(
         floor = flat[0].score * FLAT_SHARE if flat else 0.0
     if len(groups) < 2:
         return []
+    # The strongest few are enough to fill MAX_NEEDS after merging; each costs a search.
+    groups = groups[: MAX_NEEDS + CANDIDATE_SPARE]
     rank = {hit.measure.id: position for position, hit in enumerate(flat)}
     needs: list[tuple[int, Need]] = []
     for group in groups:

@@ -11,7 +11,7 @@ An entry matches a question in one of two ways:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
@@ -54,6 +54,7 @@ class Vocabulary:
     # data/outside.csv: city-hall business the plan does not cover (パスポート, 年休):
     # (folded parts, word, category); a word written 国民健康保険&加入 needs every part.
     _outside: tuple[tuple[tuple[str, ...], str, str], ...] = ()
+    _outside_parts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by first 2 chars
 
     @classmethod
     def build(
@@ -96,11 +97,12 @@ class Vocabulary:
             tuple(rules),
             {k: tuple(v) for k, v in by_prefix.items()},
             {k: tuple(v) for k, v in by_first_word.items()},
-            tuple(
+            entries := tuple(
                 (tuple(_fold(part) for part in word.split(ALL_OF)), word, t.category)
                 for t in outside
                 for word in t.words
             ),
+            _by_first_two({part for parts, _, _ in entries for part in parts}),
         )
 
     def expand(self, question: str, words: list[str] | None = None) -> list[Expansion]:
@@ -139,10 +141,17 @@ class Vocabulary:
         """(word, category) of each outside.csv word the question mentions; for a word of
         several parts (国民健康保険&加入), each part, so callers see what the question says."""
         text = _fold(question)
+        # One scan of the question: the parts that occur, found by their first characters.
+        present = {
+            part
+            for i in range(len(text))
+            for part in self._outside_parts.get(text[i : i + 2], ())
+            if text.startswith(part, i)
+        }
         return [
             (part, category)
             for parts, word, category in self._outside
-            if all(p in text for p in parts)
+            if all(p in present for p in parts)
             for part in word.split(ALL_OF)
         ]
 
@@ -158,6 +167,13 @@ class Vocabulary:
                 if _fold(trigger) != _fold(word):
                     scores[trigger] = max(scores.get(trigger, 0.0), score)
         return sorted(scores, key=lambda t: -scores[t])[:limit]
+
+
+def _by_first_two(parts: set[str]) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, list[str]] = {}
+    for part in parts:
+        grouped.setdefault(part[:2], []).append(part)
+    return {key: tuple(value) for key, value in grouped.items()}
 
 
 def _fold(text: str) -> str:
