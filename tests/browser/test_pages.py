@@ -130,3 +130,48 @@ def test_print_view_has_no_navigation(browser, live_url, artifacts):
         print(f"pdf: {pdf}")
     finally:
         context.close()
+
+
+CASE_NOTE = "失職後、家賃を2か月滞納。消費者金融の返済もあり、夜眠れないとのこと。"
+
+
+def test_a_case_note_prints_need_by_need_without_the_question(browser, live_url, artifacts):
+    from urllib.parse import quote
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(live_url + "/search?q=" + quote(CASE_NOTE))
+        assert page.locator("h2#needs").inner_text().startswith("この相談の困りごと（")
+        needs = page.locator("section.need")
+        assert needs.count() >= 3
+        for i in range(needs.count()):
+            assert needs.nth(i).locator("h3").is_visible()
+            assert needs.nth(i).locator("ol.hits > li.hit").count() >= 1
+        _keep(page, artifacts, "search-needs-desktop.png", full_page=True)
+        page.emulate_media(media="print")
+        # What is attached to a case record: the needs and measures, never the question.
+        assert not page.locator("form.search").is_visible()
+        assert CASE_NOTE not in page.locator("main").inner_text()
+        assert page.locator("section.need h3").first.is_visible()
+        _keep(page, artifacts, "search-needs-print.png", full_page=True)
+        pdf = artifacts / "search-needs-a4.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=False)
+        assert pdf.stat().st_size > 10_000
+    finally:
+        context.close()
+
+
+def test_a_vague_question_narrows_by_a_link(browser, live_url):
+    from urllib.parse import quote
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(live_url + "/search?q=" + quote("生活が苦しいという相談"))
+        page.locator("nav.narrow").get_by_role("link", name="借金").click()
+        page.wait_for_url(re.compile(r"/search\?need="))
+        assert "困りごと「借金」の取組です" in page.locator("main").inner_text()
+        assert page.locator("ol.hits > li.hit").count() >= 1
+    finally:
+        context.close()
