@@ -382,8 +382,7 @@ def _vocabulary_terms(data: PlanData | None, analyzer: object | None) -> set[str
     if data is None:
         return set()
     known: set[str] = set()
-    # 対象外 lines mark topics the plan does not cover: such a word still has no vocabulary.
-    for entry in (e for e in data.vocabulary if e.kind != "対象外"):
+    for entry in data.vocabulary:
         for term in (*entry.terms, *entry.targets):
             known.add(term)
             known.update(_words(term, analyzer))

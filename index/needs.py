@@ -202,7 +202,7 @@ def read_needs(
         hits = need_hits(terms, category, index, awareness)
         if hits:
             first = min((rank.get(h.measure.id, len(rank)) for h in hits), default=len(rank))
-            needs.append((first, Need(group.label, tuple(hits), _departments(hits))))
+            needs.append((first, Need(group.label, tuple(hits), contact_departments(hits))))
     needs.sort(key=lambda item: item[0])
     out: list[Need] = []
     for _, need in needs:
@@ -217,12 +217,12 @@ def read_needs(
         # Several needs at once are what the general windows (自立相談支援, 福祉まるごと
         # サポートセンター) are for: they close the list when there is room.
         hits = tuple(Hit(m, 0.0, ()) for m in map(index.data.measure, hub.measures[:HUB_HITS]) if m)
-        out.append(Need(hub.label, hits, _departments(hits[:1])))
+        out.append(Need(hub.label, hits, contact_departments(hits[:1])))
     if out and flat and _has_label(flat[0], out[0], index) and not _shows(out[0], flat[0]):
         # The measure the whole question points to leads its need.
         first = out[0]
         hits = (flat[0], *(h for h in first.hits if h.measure.id != flat[0].measure.id))
-        out[0] = Need(first.label, hits[:NEED_HITS], _departments(hits))
+        out[0] = Need(first.label, hits[:NEED_HITS], contact_departments(hits))
     return out
 
 
@@ -279,7 +279,3 @@ def _shows(need: Need, hit: Hit) -> bool:
 
 def _has_label(hit: Hit, need: Need, index: Index) -> bool:
     return need.label in index.data.needs_of(hit.measure.id)
-
-
-def _departments(hits: list[Hit] | tuple[Hit, ...]) -> tuple[str, ...]:
-    return contact_departments(hits)

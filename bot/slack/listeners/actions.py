@@ -94,27 +94,32 @@ def handle_feedback(body: dict, responder: Responder) -> None:
 
 
 def handle_suggestion(body: dict, responder: Responder) -> None:
-    where = _where(body)
-    parsed = payloads.parse_suggestion(str(_action(body).get("value") or ""))
-    if parsed is None:
-        responder.reply_private(notice_message(STALE_BUTTON_TEXT), **where)
-        return
-    surface, term = parsed
-    composed = responder.compose(term, surface=surface, user_id=where["user"], echo=True)
-    responder.reply_private(composed.message, **where)
+    """A 「もしかして」 word: searched as a question of its own."""
+
+    def reply(term: str, surface: str, user: str | None):
+        return responder.compose(term, surface=surface, user_id=user, echo=True).message
+
+    _answer_button(body, responder, reply)
 
 
 def handle_need(body: dict, responder: Responder) -> None:
     """A need chosen under a vague answer: answered as if that need had been asked."""
+
+    def reply(label: str, surface: str, user: str | None):
+        return responder.compose_need(label, surface=surface, user_id=user)
+
+    _answer_button(body, responder, reply)
+
+
+def _answer_button(body: dict, responder: Responder, reply) -> None:
+    """A button that carries a word (surface|word) and answers it for the asker only."""
     where = _where(body)
     parsed = payloads.parse_suggestion(str(_action(body).get("value") or ""))
     if parsed is None:
         responder.reply_private(notice_message(STALE_BUTTON_TEXT), **where)
         return
-    surface, label = parsed
-    responder.reply_private(
-        responder.compose_need(label, surface=surface, user_id=where["user"]), **where
-    )
+    surface, word = parsed
+    responder.reply_private(reply(word, surface, where["user"]), **where)
 
 
 def handle_directory(body: dict, responder: Responder) -> None:
