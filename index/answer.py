@@ -100,7 +100,7 @@ def answer(question: str, index: Index) -> Answer:
         return _department_answer(q.text, index, query, dept.name, awareness, notices)
 
     hits = index.search(query, plan=3, wants_awareness=awareness, limit=MAX_HITS)
-    outside = index.vocabulary.outside(q.text)
+    outside = index.vocabulary.outside(q.text, [q.term for q in query if _is_unit(q)])
     if outside and (not hits or _off_topic(query, [w for w, _ in outside], hits[0], index)):
         word, category = outside[0]
         note = f"「{word}」（{category}）のことは、この計画の対象外のようです。"
@@ -273,6 +273,11 @@ def _off_topic(query: list[QueryTerm], outside: list[str], top: Hit, index: Inde
     }
     count = _evidence([m for m in _specific(top, index) if not _within(m.source, outside)])
     return count <= OUTSIDE_EVIDENCE or (not needs and count <= OUTSIDE_EVIDENCE + 1)
+
+
+def _is_unit(q: QueryTerm) -> bool:
+    """A whole word of the asker's own (not a part, not reached through a table)."""
+    return not q.via and q.weight == OWN_WEIGHT
 
 
 def _within(word: str, outside: list[str]) -> bool:

@@ -55,6 +55,8 @@ class Vocabulary:
     # (folded parts, word, category); a word written 国民健康保険&加入 needs every part.
     _outside: tuple[tuple[tuple[str, ...], str, str], ...] = ()
     _outside_parts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by first 2 chars
+    # Outside words of two or more content words, as those words: (words, word, category).
+    _outside_phrases: tuple[tuple[tuple[str, ...], str, str], ...] = ()
 
     @classmethod
     def build(
@@ -103,6 +105,12 @@ class Vocabulary:
                 for word in t.words
             ),
             _by_first_two({part for parts, _, _ in entries for part in parts}),
+            tuple(
+                (words, word, t.category)
+                for t in outside
+                for word in t.words
+                if ALL_OF not in word and len(words := _unit_words(analyze(word))) > 1
+            ),
         )
 
     def expand(self, question: str, words: list[str] | None = None) -> list[Expansion]:
@@ -137,9 +145,13 @@ class Vocabulary:
             out.extend(rule.expansions)
         return out
 
-    def outside(self, question: str) -> list[tuple[str, str]]:
+    def outside(self, question: str, words: list[str] | None = None) -> list[tuple[str, str]]:
         """(word, category) of each outside.csv word the question mentions; for a word of
-        several parts (国民健康保険&加入), each part, so callers see what the question says."""
+        several parts (国民健康保険&加入), each part, so callers see what the question says.
+
+        ``words``: the question's content words in order; a word of two or more content
+        words also matches them in order with a little between (ごみの分別 in ごみのプラの
+        分別), as vocabulary phrases do."""
         text = _fold(question)
         # One scan of the question: the parts that occur, found by their first characters.
         present = {
@@ -148,12 +160,18 @@ class Vocabulary:
             for part in self._outside_parts.get(text[i : i + 2], ())
             if text.startswith(part, i)
         }
-        return [
+        found = [
             (part, category)
             for parts, word, category in self._outside
             if all(p in present for p in parts)
             for part in word.split(ALL_OF)
         ]
+        if words:
+            said = set(words)
+            for phrase, word, category in self._outside_phrases:
+                if phrase[0] in said and _in_order(phrase, words):
+                    found.append((word, category))
+        return found
 
     def similar(self, words: list[str], limit: int) -> list[str]:
         """Triggers that look like ``words`` (for 「もしかして」), closest first."""
@@ -167,6 +185,10 @@ class Vocabulary:
                 if _fold(trigger) != _fold(word):
                     scores[trigger] = max(scores.get(trigger, 0.0), score)
         return sorted(scores, key=lambda t: -scores[t])[:limit]
+
+
+def _unit_words(terms: tuple[Term, ...]) -> tuple[str, ...]:
+    return tuple(t.term for t in terms if t.weight == 1.0)
 
 
 def _by_first_two(parts: set[str]) -> dict[str, tuple[str, ...]]:

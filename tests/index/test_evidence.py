@@ -59,3 +59,10 @@ def test_insider_abbreviations_find_the_program(index):
         result = answer(short, index)
         assert not result.abstained and title in result.hits[0].measure.title
         assert any(m.via == "abbreviation" for m in result.hits[0].matched)
+
+
+def test_an_outside_phrase_matches_its_words_in_order(index):
+    # outside.csv has ごみの分別; the question puts a word between.
+    result = answer("家庭ごみのプラの分別はどうする？", index)
+    assert result.abstained
+    assert any("ごみ・環境" in n for n in result.notices)
