@@ -18,6 +18,7 @@ import random
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -56,6 +57,8 @@ import time
 _t0 = time.perf_counter()
 import json, resource, sys
 from index.answer import answer
+from pathlib import Path
+from index.analysis_cache import AnalysisCache
 from index.engine import build
 from index.load import load
 from index.text import SudachiAnalyzer
@@ -64,7 +67,7 @@ data = load(sys.argv[1])
 t_load = time.perf_counter()
 analyzer = SudachiAnalyzer()
 t_dict = time.perf_counter()
-index = build(data, analyzer)
+index = build(data, analyzer, cache=AnalysisCache.open(Path(sys.argv[3]), data))
 t_build = time.perf_counter()
 answer(sys.argv[2], index)
 t_answer = time.perf_counter()
@@ -171,6 +174,21 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
+def rss_parts_mb() -> dict[str, float]:
+    """Current private (anonymous) and file-backed resident memory. The file-backed part is
+    mostly Sudachi's dictionary, mapped read-only: shared by every process that maps it and
+    given back by the kernel under pressure, so it grows with the words asked about."""
+    parts = {}
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            name, _, value = line.partition(":")
+            if name in ("RssAnon", "RssFile"):
+                parts[name] = int(value.split()[0]) / 1024
+    except OSError:  # not Linux
+        pass
+    return parts
+
+
 def time_answers(questions: list[str], index, passes: int) -> list[float]:
     from index.answer import answer
 
@@ -183,8 +201,11 @@ def time_answers(questions: list[str], index, passes: int) -> list[float]:
     return samples
 
 
-def load_and_build(scale: int, analyzer):
-    """One timed load (+ synthesis) and build; returns the index and the three times."""
+def load_and_build(scale: int, analyzer, cache_dir: str = ""):
+    """One timed load (+ synthesis) and build; returns the index and the three times.
+
+    ``cache_dir``: stored analyses of the data, as the bot keeps them under var/cache."""
+    from index.analysis_cache import AnalysisCache
     from index.engine import build
     from index.load import load
 
@@ -194,12 +215,13 @@ def load_and_build(scale: int, analyzer):
     if scale > 1:
         data = scaled_corpus(data, scale)
     synthesized = time.perf_counter()
-    index = build(data, analyzer)
+    cache = AnalysisCache.open(Path(cache_dir), data) if cache_dir else None
+    index = build(data, analyzer, cache=cache)
     built = time.perf_counter()
     return index, built - start, synthesized - loaded, built - synthesized
 
 
-def run_worker(scale: int, builds: int, passes: int, warmup: int) -> dict:
+def run_worker(scale: int, builds: int, passes: int, warmup: int, cache_dir: str = "") -> dict:
     """Build, warm up, note peak RSS, then time the remaining builds and the answers.
 
     RSS is read after the first build and the warm-up answers, before further builds, so
@@ -213,13 +235,14 @@ def run_worker(scale: int, builds: int, passes: int, warmup: int) -> dict:
     index = None
     for _ in range(builds):
         index = None  # drop the old index first, so two never coexist
-        index, total, synth_s, build_s = load_and_build(scale, analyzer)
+        index, total, synth_s, build_s = load_and_build(scale, analyzer, cache_dir)
         load_build.append(total)
         synth.append(synth_s)
         build_only.append(build_s)
         if len(load_build) == 1:
             time_answers(questions[:warmup], index, 1)
             rss = peak_rss_mb()
+            parts = rss_parts_mb()
     plan3 = len(index.data.plan_measures(3))
     samples = time_answers(questions, index, passes)
     notes = read_case_notes()
@@ -237,6 +260,7 @@ def run_worker(scale: int, builds: int, passes: int, warmup: int) -> dict:
         "build_s": build_only,
         "latency_ms": samples,
         "rss_mb": rss,
+        "rss_parts_mb": parts,
     }
 
 
@@ -255,19 +279,22 @@ def run_json(args: list[str]) -> tuple[dict, float]:
     return json.loads(done.stdout.strip().splitlines()[-1]), wall
 
 
-def cold_start(question: str) -> dict:
-    """Median of COLD_RUNS fresh processes, by parent wall time."""
+def cold_start(question: str, cache_dir: Path) -> tuple[dict, dict]:
+    """The first start (it analyses the data and stores the analyses in ``cache_dir``),
+    then the median of COLD_RUNS later starts that read them, by parent wall time."""
+    result, wall = run_json(["-c", COLD_START_CODE, str(DATA_DIR), question, str(cache_dir)])
+    first = {**result, "wall": wall}
     runs = []
     for _ in range(COLD_RUNS):
-        result, wall = run_json(["-c", COLD_START_CODE, str(DATA_DIR), question])
+        result, wall = run_json(["-c", COLD_START_CODE, str(DATA_DIR), question, str(cache_dir)])
         runs.append({**result, "wall": wall})
     runs.sort(key=lambda r: r["wall"])
-    return runs[len(runs) // 2]
+    return first, runs[len(runs) // 2]
 
 
-def worker(scale: int, builds: int, passes: int, warmup: int) -> dict:
+def worker(scale: int, builds: int, passes: int, warmup: int, cache_dir: str = "") -> dict:
     args = [__file__, "--worker", "--scale", str(scale), "--builds", str(builds)]
-    args += ["--repeat", str(passes), "--warmup", str(warmup)]
+    args += ["--repeat", str(passes), "--warmup", str(warmup), "--cache", cache_dir]
     result, _ = run_json(args)
     return result
 
@@ -300,24 +327,30 @@ def machine_lines() -> list[str]:
     ]
 
 
-def report_1x(cold: dict, one: dict) -> list[str]:
+def report_1x(first: dict, cold: dict, one: dict) -> list[str]:
     lat = latency_summary(one["latency_ms"])
-    phases = ", ".join(f"{name} {sec * 1000:.0f}" for name, sec in cold["phases"].items())
     n = len(one["latency_ms"])
     lines = [
         f"corpus 1x: {one['measures_plan3']} plan-3 measures ({one['measures_total']} total)",
         "",
-        f"1. start to first answer (fresh process, median of {COLD_RUNS})",
-        row("in-process (perf_counter at top)", f"{cold['elapsed']:.3f} s"),
+        "1. start to first answer (fresh process)",
         row(
-            "parent wall (incl. interpreter)",
+            "first start (analyses the data)",
+            f"{first['wall']:.3f} s",
+            f"< {TARGET_START_S:g} s",
+            verdict(first["wall"], TARGET_START_S),
+        ),
+        f"    phases (ms): {_phases(first)}",
+        row(
+            f"later starts (stored, median of {COLD_RUNS})",
             f"{cold['wall']:.3f} s",
             f"< {TARGET_START_S:g} s",
             verdict(cold["wall"], TARGET_START_S),
         ),
-        f"    phases (ms): {phases}",
+        f"    phases (ms): {_phases(cold)}",
+        row("  peak RSS of a later start", f"{cold['rss_mb']:.1f} MB"),
         "",
-        f"2. index build (median of {len(one['build_s'])})",
+        f"2. index build with stored analyses (median of {len(one['build_s'])})",
         row("load + build", f"{median(one['load_build_s']):.3f} s"),
         row("build alone", f"{median(one['build_s']):.3f} s"),
         "",
@@ -343,7 +376,7 @@ def report_1x(cold: dict, one: dict) -> list[str]:
     ]
     lines += [
         "",
-        "4. peak RSS (fresh process, after build + one pass of answers)",
+        "4. peak RSS (fresh process with stored analyses, after build + one pass of answers)",
         row(
             "ru_maxrss",
             f"{one['rss_mb']:.1f} MB",
@@ -351,7 +384,14 @@ def report_1x(cold: dict, one: dict) -> list[str]:
             verdict(one["rss_mb"], TARGET_RSS_MB),
         ),
     ]
+    for name, label in (("RssAnon", "private (RssAnon)"), ("RssFile", "mapped files (RssFile)")):
+        if name in one["rss_parts_mb"]:
+            lines.append(row(f"  now: {label}", f"{one['rss_parts_mb'][name]:.1f} MB"))
     return lines
+
+
+def _phases(run: dict) -> str:
+    return ", ".join(f"{name} {sec * 1000:.0f}" for name, sec in run["phases"].items())
 
 
 def report_scaled(one: dict, big: dict) -> list[str]:
@@ -386,22 +426,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--builds", type=int, default=BUILDS_1X, help=argparse.SUPPRESS)
     parser.add_argument("--warmup", type=int, default=10**6, help=argparse.SUPPRESS)
+    parser.add_argument("--cache", default="", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if args.worker:
-        result = run_worker(args.scale, args.builds, args.repeat, args.warmup)
+        result = run_worker(args.scale, args.builds, args.repeat, args.warmup, args.cache)
         print(json.dumps(result))
         return
     started = time.perf_counter()
     questions = read_questions()
-    progress(f"cold start x{COLD_RUNS} ...")
-    cold = cold_start(questions[0])
-    progress(f"1x: build x{BUILDS_1X}, {args.repeat} passes ...")
-    one = worker(1, BUILDS_1X, args.repeat, len(questions))
-    lines = ["相談ナビ search benchmark", *machine_lines(), *report_1x(cold, one)]
+    progress(f"cold start x{COLD_RUNS + 1} ...")
+    with tempfile.TemporaryDirectory() as cache_dir:
+        first, cold = cold_start(questions[0], Path(cache_dir))
+        progress(f"1x: build x{BUILDS_1X}, {args.repeat} passes ...")
+        # As the bot runs: the data's analyses stored by the first start above.
+        one = worker(1, BUILDS_1X, args.repeat, len(questions), cache_dir)
+    lines = ["相談ナビ search benchmark", *machine_lines(), *report_1x(first, cold, one)]
     if args.scale > 1:
         progress(f"{args.scale}x: one build and one pass (about a minute) ...")
         big = worker(args.scale, BUILDS_SCALED, PASSES_SCALED, WARMUP_SCALED)

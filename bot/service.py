@@ -10,18 +10,25 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from bot.settings import Settings
+from index.analysis_cache import AnalysisCache
 from index.answer import answer as answer_question
 from index.answer import answer_need
 from index.engine import Index, build
 from index.errors import DataError
 from index.load import load
 from index.model import Answer, PlanData
-from index.text import SudachiAnalyzer
+from index.text import Analyzer, SudachiAnalyzer
 
 log = logging.getLogger(__name__)
+
+
+def build_index(data: PlanData, cache_dir: Path | None, analyzer: Analyzer | None = None) -> Index:
+    """The index over ``data``, reusing the data's stored analyses under ``cache_dir``."""
+    return build(data, analyzer or SudachiAnalyzer(), cache=AnalysisCache.open(cache_dir, data))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +77,7 @@ class Service:
     @classmethod
     def from_settings(cls, settings: Settings, store: Store | None = None) -> Service:
         """Load and check the data, build the index. Raises DataError on bad data."""
-        return cls(settings, build(load(settings.data_dir), SudachiAnalyzer()), store)
+        return cls(settings, build_index(load(settings.data_dir), settings.cache_dir), store)
 
     @property
     def index(self) -> Index:
@@ -119,6 +126,6 @@ class Service:
                 return error
             if data.version == self.data.version:
                 return None
-            self._index = build(data, self._index.analyzer)
+            self._index = build_index(data, self.settings.cache_dir, self._index.analyzer)
             log.info("data reloaded: %s", data.version.label)
             return None

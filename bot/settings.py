@@ -13,6 +13,8 @@ from index.errors import SoudanError
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = ROOT / "data"
 DEFAULT_DB_PATH = Path("var/soudan.db")
+# Sudachi analyses of the data files (never of questions), reused across restarts.
+DEFAULT_CACHE_DIR = Path("var/cache")
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 
@@ -30,6 +32,7 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL
     data_dir: Path = DEFAULT_DATA_DIR
     db_path: Path = DEFAULT_DB_PATH
+    cache_dir: Path | None = DEFAULT_CACHE_DIR
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
@@ -64,6 +67,7 @@ class Settings:
             slack_api_url=_with_slash(get.url("SLACK_API_URL", DEFAULT_SLACK_API_URL)),
             data_dir=Path(get.optional("DATA_DIR") or DEFAULT_DATA_DIR),
             db_path=Path(get.optional("DB_PATH") or DEFAULT_DB_PATH),
+            cache_dir=Path(get.optional("CACHE_DIR") or DEFAULT_CACHE_DIR),
             host=get.optional("HOST") or "127.0.0.1",
             port=get.integer("PORT", 8000, low=1, high=65535),
             log_level=get.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),

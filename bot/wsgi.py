@@ -23,7 +23,7 @@ from slack_bolt.adapter.flask.handler import to_flask_response
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.service import Service
+from bot.service import Service, build_index
 from bot.settings import Settings, SettingsError
 from index.errors import DataError
 
@@ -170,9 +170,7 @@ def _service_on_last_good_data(settings: Settings, error: DataError) -> Service 
     """A worker started (by SIGHUP) on data that fails the check: serve the last copy that
     passed, and keep watching the real files so a fix is picked up."""
     from bot.store import open_store
-    from index.engine import build
     from index.load import load
-    from index.text import SudachiAnalyzer
 
     try:
         data = load(last_good_dir(settings))
@@ -183,7 +181,7 @@ def _service_on_last_good_data(settings: Settings, error: DataError) -> Service 
         data.version.label,
         error.report(),
     )
-    return Service(settings, build(data, SudachiAnalyzer()), open_store(settings))
+    return Service(settings, build_index(data, settings.cache_dir), open_store(settings))
 
 
 def _load_app() -> Flask:

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from index.abbrev import AbbreviationTable, build_abbreviations
+from index.analysis_cache import AnalysisCache
 from index.bm25 import field_tf, idf, saturate
 from index.fuzzy import PhraseTable
 from index.model import Hit, Match, Measure, PlanData
@@ -215,17 +216,29 @@ def _reasons(
     return tuple(Match(q.term, q.source, q.via, situation_of.get(q.term, "")) for _, q in ordered)
 
 
-def build(data: PlanData, analyzer: Analyzer, *, abstain_score: float = ABSTAIN_SCORE) -> Index:
-    plans = {plan: _build_plan(data, plan, analyzer) for plan in (2, 3)}
-    return Index(
+def build(
+    data: PlanData,
+    analyzer: Analyzer,
+    *,
+    abstain_score: float = ABSTAIN_SCORE,
+    cache: AnalysisCache | None = None,
+) -> Index:
+    """``cache``: stored analyses of the data's texts (index.analysis_cache); what the build
+    had to analyse is added to it and written back. Questions always meet ``analyzer``."""
+    source = cache.view(analyzer) if cache is not None else analyzer
+    plans = {plan: _build_plan(data, plan, source) for plan in (2, 3)}
+    index = Index(
         data=data,
         analyzer=analyzer,
         plans=plans,
-        vocabulary=Vocabulary.build(data.vocabulary, analyzer, data.outside),
-        phrases=PhraseTable.build(data, analyzer),
-        abbreviations=build_abbreviations(data, analyzer, frozenset(plans[3].postings)),
+        vocabulary=Vocabulary.build(data.vocabulary, source, data.outside),
+        phrases=PhraseTable.build(data, source),
+        abbreviations=build_abbreviations(data, source, frozenset(plans[3].postings)),
         abstain_score=abstain_score,
     )
+    if cache is not None:
+        cache.save()
+    return index
 
 
 def _situation_terms(

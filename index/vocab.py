@@ -55,6 +55,9 @@ class Vocabulary:
     # (folded parts, word, category); a word written 国民健康保険&加入 needs every part.
     _outside: tuple[tuple[tuple[str, ...], str, str], ...] = ()
     _outside_parts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by first 2 chars
+    # Part -> positions in _outside of the words that have it: a question checks only the
+    # words it mentions, not all of them.
+    _outside_by_part: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # Outside words of two or more content words, as those words: (words, word, category).
     _outside_phrases: tuple[tuple[tuple[str, ...], str, str], ...] = ()
 
@@ -105,6 +108,7 @@ class Vocabulary:
                 for word in t.words
             ),
             _by_first_two({part for parts, _, _ in entries for part in parts}),
+            _by_part(entries),
             tuple(
                 (words, word, t.category)
                 for t in outside
@@ -160,9 +164,10 @@ class Vocabulary:
             for part in self._outside_parts.get(text[i : i + 2], ())
             if text.startswith(part, i)
         }
+        candidates = sorted({i for part in present for i in self._outside_by_part[part]})
         found = [
             (part, category)
-            for parts, word, category in self._outside
+            for parts, word, category in (self._outside[i] for i in candidates)
             if all(p in present for p in parts)
             for part in word.split(ALL_OF)
         ]
@@ -195,6 +200,14 @@ def _by_first_two(parts: set[str]) -> dict[str, tuple[str, ...]]:
     grouped: dict[str, list[str]] = {}
     for part in parts:
         grouped.setdefault(part[:2], []).append(part)
+    return {key: tuple(value) for key, value in grouped.items()}
+
+
+def _by_part(entries: tuple[tuple[tuple[str, ...], str, str], ...]) -> dict[str, tuple[int, ...]]:
+    grouped: dict[str, list[int]] = {}
+    for position, (parts, _, _) in enumerate(entries):
+        for part in set(parts):
+            grouped.setdefault(part, []).append(position)
     return {key: tuple(value) for key, value in grouped.items()}
 
 

@@ -53,7 +53,7 @@ def data_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=DATA_DIR, db_path=tmp_path / "soudan.db")
+    return Settings(data_dir=DATA_DIR, db_path=tmp_path / "soudan.db", cache_dir=tmp_path / "cache")
 
 
 @pytest.fixture

@@ -10,17 +10,17 @@ import click
 
 from bot.commands.data import data_option, load_or_exit
 from bot.jsonout import answer_json
-from bot.settings import DEFAULT_PUBLIC_BASE_URL
+from bot.service import build_index
+from bot.settings import DEFAULT_CACHE_DIR, DEFAULT_PUBLIC_BASE_URL
 from index.answer import answer, answer_need
-from index.engine import Index, build
+from index.engine import Index
 from index.evaluate import METRICS, read_cases
 from index.evaluate import evaluate as run_evaluation
 from index.model import Answer, Hit, QuestionKind
-from index.text import SudachiAnalyzer
 
 
 def _index(data_dir: Path) -> Index:
-    return build(load_or_exit(data_dir), SudachiAnalyzer())
+    return build_index(load_or_exit(data_dir), DEFAULT_CACHE_DIR)
 
 
 @click.command()
