@@ -14,7 +14,7 @@ from index.analysis_cache import AnalysisCache
 from index.bm25 import field_tf, idf, saturate
 from index.fuzzy import PhraseTable
 from index.model import Hit, Match, Measure, PlanData
-from index.text import Analyzer, conjugation_twin, content_terms
+from index.text import Analyzer, conjugation_twin, content_terms, is_content, normalize
 from index.vocab import Vocabulary
 
 # Title above summary above section title and department (issue 3).
@@ -32,6 +32,10 @@ FIELD_WEIGHTS = {
 # kept, but below a measure that acts on the need, unless the asker wants publicity.
 AWARENESS_WORDS = ("周知", "啓発")
 AWARENESS_FACTOR = 0.6
+# A measure for a group the question does not name (data/conditions.csv) stays on the list,
+# below the measures open to everyone: 市営住宅 tenants' rent reduction is no answer to a
+# private tenant's rent arrears unless nothing else fits.
+CONDITION_FACTOR = 0.6
 # Terms one vocabulary line or one kana run brought in are one piece of evidence: the best
 # of them counts fully, the rest at this share. Otherwise a line with many targets
 # (親の介護 -> 介護・負担・軽減・ケアセンター) would outvote the user's own words by length.
@@ -44,6 +48,7 @@ ABSTAIN_SCORE = 5.0
 # pathological input (the cache never holds question text beyond short phrases).
 ANALYZED_CACHE = 4096
 SHARE_MIN_DOCS = 20
+PHRASE_FLOOR = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,26 @@ class _Doc:
     # Terms found only in the measure's situations -> the phrase they come from, so an
     # explanation can say 「初診日（障害年金の請求）」 rather than a bare word.
     situation_of: dict[str, str] = field(default_factory=dict)
+    # The same terms -> the word sets of the phrases that hold them: a phrase is evidence in
+    # proportion to how much of it the question says (仕事 alone is little of シニアの仕事探し).
+    phrases_of: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
+    # data/conditions.csv: the words naming the group the measure is for, each as itself
+    # (normalized) and as the terms it is made of; empty for a measure open to everyone.
+    group: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def factor(self, said: frozenset[str], wants_awareness: bool) -> float:
+        """What the measure's kind does to its score for this question."""
+        out = AWARENESS_FACTOR if self.awareness and not wants_awareness else 1.0
+        if self.group and not any(_names(word, terms, said) for word, terms in self.group):
+            out *= CONDITION_FACTOR
+        return out
+
+    def phrase_factor(self, term: str, said: frozenset[str]) -> float:
+        phrases = self.phrases_of.get(term)
+        if not phrases:
+            return 1.0
+        covered = max(len(words & said) / len(words) for words in phrases)
+        return PHRASE_FLOOR + (1.0 - PHRASE_FLOOR) * covered
 
 
 @dataclass(slots=True)
@@ -132,12 +157,13 @@ class Index:
         own: dict[int, float] = defaultdict(float)
         # Per document and evidence group (one vocabulary line or kana run): best, sum.
         grouped: dict[int, dict[tuple[str, str], list[float]]] = defaultdict(dict)
+        said = frozenset(best)
         for q in best.values():
             key = (q.via, q.source)
             for doc_id, value in index.postings[q.term]:
                 if allowed is not None and doc_id not in allowed:
                     continue
-                contribution = q.weight * value
+                contribution = q.weight * value * index.docs[doc_id].phrase_factor(q.term, said)
                 matched[doc_id].append((contribution, q))
                 if not q.via:
                     own[doc_id] += contribution
@@ -149,13 +175,13 @@ class Index:
                     group[0] = max(group[0], contribution)
                     group[1] += contribution
         scores = []
+        asked = frozenset(q.term for q in query)
         for doc_id in matched:
             score = own[doc_id] + sum(
                 best_ + EXTRA_TERM_SHARE * (total - best_)
                 for best_, total in grouped[doc_id].values()
             )
-            if index.docs[doc_id].awareness and not wants_awareness:
-                score *= AWARENESS_FACTOR
+            score *= index.docs[doc_id].factor(asked, wants_awareness)
             scores.append((-round(score, 4), index.docs[doc_id].measure.id, doc_id))
         scores.sort()
         # Explanations are built only for the hits that will be shown.
@@ -176,9 +202,11 @@ class Index:
         pass over the postings."""
         index = self.plans[plan]
         per: dict[str, dict[int, list[float]]] = defaultdict(dict)
-        for q in _best_terms(query, index).values():
+        best = _best_terms(query, index)
+        said = frozenset(best)
+        for q in best.values():
             for doc_id, value in index.postings[q.term]:
-                contribution = q.weight * value
+                contribution = q.weight * value * index.docs[doc_id].phrase_factor(q.term, said)
                 group = per[q.source].get(doc_id)
                 if group is None:
                     per[q.source][doc_id] = [contribution, contribution]
@@ -186,14 +214,14 @@ class Index:
                     group[0] = max(group[0], contribution)
                     group[1] += contribution
         reached = {q.source for q in query if q.via}
+        asked = frozenset(q.term for q in query)
         out: dict[str, list[tuple[float, Measure]]] = {}
         for source, docs in per.items():
             ranked = []
             own_word = source not in reached
             for doc_id, (best_, total) in docs.items():
                 score = total if own_word else best_ + EXTRA_TERM_SHARE * (total - best_)
-                if index.docs[doc_id].awareness and not wants_awareness:
-                    score *= AWARENESS_FACTOR
+                score *= index.docs[doc_id].factor(asked, wants_awareness)
                 ranked.append((score, index.docs[doc_id].measure))
             ranked.sort(key=lambda item: (-item[0], item[1].id))
             out[source] = ranked
@@ -243,15 +271,23 @@ def build(
 
 def _situation_terms(
     analyzer: Analyzer, tf: dict[str, Counter[str]], situations: tuple[str, ...]
-) -> dict[str, str]:
-    """Terms that only the situations give this measure, each with its (shortest) phrase."""
+) -> tuple[dict[str, str], dict[str, tuple[frozenset[str], ...]]]:
+    """Terms that only the situations give this measure, each with its (shortest) phrase,
+    and the word sets of all its phrases."""
     elsewhere = {term for name, counts in tf.items() if name != "situations" for term in counts}
     out: dict[str, str] = {}
+    phrases: dict[str, list[frozenset[str]]] = defaultdict(list)
     for phrase in sorted(situations, key=len):
-        for term in content_terms(analyzer.tokens(phrase)):
+        tokens = analyzer.tokens(phrase)
+        terms = content_terms(tokens)
+        # Whole units only: a joined run of nouns would count one word twice.
+        words = frozenset(t.term for t in tokens if not t.part and is_content(t))
+        for term in terms:
             if term.term not in elsewhere:
                 out.setdefault(term.term, phrase)
-    return out
+                if words and words not in phrases[term.term]:
+                    phrases[term.term].append(words)
+    return out, {term: tuple(sets) for term, sets in phrases.items()}
 
 
 def _former_title(data: PlanData, measure: Measure) -> str:
@@ -259,8 +295,27 @@ def _former_title(data: PlanData, measure: Measure) -> str:
     return before.title if before and before.title != measure.title else ""
 
 
+def _group_terms(
+    analyzer: Analyzer, words: tuple[str, ...]
+) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each word with the set of terms a question naming it has (被保護 -> 保護, 被保護)."""
+    out = []
+    for word in words:
+        tokens = analyzer.tokens(word)
+        terms = frozenset(t.term for t in content_terms(tokens) if t.weight == 1.0)
+        out.append((normalize(word), terms or frozenset(t.term for t in tokens)))
+    return tuple(out)
+
+
+def _names(word: str, terms: frozenset[str], said: frozenset[str]) -> bool:
+    """The question names the word: all its terms, or a longer term that holds it (an
+    abbreviation's 就労定着支援 names 就労定着)."""
+    return bool(terms) and terms <= said or any(word in term for term in said)
+
+
 def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
     docs: list[_Doc] = []
+    groups = {c.measure_id: c.words for c in data.conditions}
     for measure in data.plan_measures(plan):
         texts = {
             "title": measure.title,
@@ -283,9 +338,9 @@ def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
             tf[name] = counts
             length[name] = sum(counts.values())
         awareness = any(word in measure.title for word in AWARENESS_WORDS)
-        docs.append(
-            _Doc(measure, tf, length, awareness, _situation_terms(analyzer, tf, situations))
-        )
+        situation_of, phrases_of = _situation_terms(analyzer, tf, situations)
+        group = _group_terms(analyzer, groups.get(measure.id, ()))
+        docs.append(_Doc(measure, tf, length, awareness, situation_of, phrases_of, group))
     doc_freq: Counter[str] = Counter()
     for doc in docs:
         doc_freq.update(set().union(*(counts.keys() for counts in doc.tf.values())))

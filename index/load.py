@@ -19,6 +19,7 @@ from index.errors import DataError, Problem
 from index.model import (
     CURRENT_PLAN,
     PREVIOUS_PLAN,
+    Condition,
     DataVersion,
     Department,
     Measure,
@@ -41,7 +42,10 @@ PLANS = "plans.csv"
 SITUATIONS = "situations.csv"
 NEEDS = "needs.csv"
 OUTSIDE = "outside.csv"
-FILES = (PLANS, SECTIONS, DEPARTMENTS, MEASURES, VOCABULARY, SITUATIONS, NEEDS, OUTSIDE)
+CONDITIONS = "conditions.csv"
+FILES = (
+    PLANS, SECTIONS, DEPARTMENTS, MEASURES, VOCABULARY, SITUATIONS, NEEDS, OUTSIDE, CONDITIONS,
+)  # fmt: skip
 
 MEASURE_COLUMNS = (
     "id", "plan", "section", "no", "no_inferred", "title", "summary",
@@ -54,6 +58,7 @@ VOCABULARY_COLUMNS = ("kind", "terms", "targets", "note")
 SITUATION_COLUMNS = ("id", "phrase")
 NEED_COLUMNS = ("need", "measures", "words", "catch_all", "note")
 OUTSIDE_COLUMNS = ("category", "words", "note")
+CONDITION_COLUMNS = ("id", "words", "note")
 
 LIST_SEPARATOR = ";"
 VOCAB_KINDS = ("同義", "展開")
@@ -133,6 +138,7 @@ class _Checker:
             SITUATIONS: self.read(SITUATIONS, SITUATION_COLUMNS),
             NEEDS: self.read(NEEDS, NEED_COLUMNS),
             OUTSIDE: self.read(OUTSIDE, OUTSIDE_COLUMNS),
+            CONDITIONS: self.read(CONDITIONS, CONDITION_COLUMNS),
         }
         plans = self.plans(files[PLANS]) if files[PLANS] else ()
         sections = self.sections(files[SECTIONS]) if files[SECTIONS] else ()
@@ -143,6 +149,7 @@ class _Checker:
         situations = self.situations(files[SITUATIONS], current) if files[SITUATIONS] else ()
         needs = self.needs(files[NEEDS], current) if files[NEEDS] else ()
         outside = self.outside(files[OUTSIDE]) if files[OUTSIDE] else ()
+        conditions = self.conditions(files[CONDITIONS], current) if files[CONDITIONS] else ()
         if self.problems:
             return None
         return PlanData(
@@ -155,6 +162,7 @@ class _Checker:
             situations=situations,
             needs=needs,
             outside=outside,
+            conditions=conditions,
         )
 
     def version(self) -> DataVersion:
@@ -558,6 +566,32 @@ class _Checker:
         for word in words:
             if word != word.strip() or not word.strip():
                 self.problem(file, line, column, f"語「{word}」の前後に空白があります。")
+
+    # --- conditions.csv ---------------------------------------------------------------
+
+    def conditions(self, file: CsvFile, current: set[str]) -> tuple[Condition, ...]:
+        out: list[Condition] = []
+        seen: dict[str, int] = {}
+        for row in file.rows:
+            v = row.values
+            measure_id = v["id"]
+            ok = self.current_id(file, row.line, "id", measure_id, current)
+            if ok and measure_id in seen:
+                self.problem(
+                    file, row.line, "id", f"「{measure_id}」は {seen[measure_id]}行目にもあります。"
+                )
+                continue
+            seen.setdefault(measure_id, row.line)
+            words = split_list(v["words"])
+            if not words:
+                self.problem(file, row.line, "words", "空欄です。")
+                continue
+            self.list_words(file, row.line, "words", words)
+            if len({normalize(w) for w in words}) != len(words):
+                self.problem(file, row.line, "words", "同じ語が二度あります。")
+            if ok:
+                out.append(Condition(row.line, measure_id, words, v["note"]))
+        return tuple(out)
 
     # --- outside.csv ------------------------------------------------------------------
 

@@ -145,6 +145,18 @@ class OutsideTopic:
 
 
 @dataclass(frozen=True, slots=True)
+class Condition:
+    """One line of data/conditions.csv: a measure only for a group the question must name
+    (市営住宅 for the rent reduction of its tenants, 生活保護 for measures for recipients).
+    Unnamed, the measure still answers, below those open to everyone."""
+
+    line: int
+    measure_id: str
+    words: tuple[str, ...]  # any one of them names the group
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class DataVersion:
     digest: str  # short content hash of every data file
     date: str  # newest modification date of the data files, YYYY-MM-DD
@@ -165,6 +177,7 @@ class PlanData:
     situations: tuple[Situation, ...] = ()
     needs: tuple[NeedCategory, ...] = ()
     outside: tuple[OutsideTopic, ...] = ()
+    conditions: tuple[Condition, ...] = ()
     _by_id: dict[str, Measure] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -73,3 +73,41 @@ def test_departments_are_aggregated_over_top_hits(space_analyzer):
     )
     result = answer("家計 家計 相談", build(plan, space_analyzer, abstain_score=0.1))
     assert result.departments[0] == "保護課"
+
+
+def test_a_measure_for_a_group_the_question_does_not_name_ranks_below(space_analyzer):
+    from dataclasses import replace
+
+    from index.model import Condition
+
+    plan = _plan(
+        _measure(1, "市営住宅 家賃 減免", "家賃 滞納 減少"),
+        _measure(2, "住居 確保 給付金", "家賃 滞納 支給"),
+        _measure(3, "就労 支援", "仕事"),
+    )
+    rent = [QueryTerm("家賃", 1.0, "家賃"), QueryTerm("滞納", 1.0, "滞納")]
+    tenant = [*rent, QueryTerm("市営住宅", 1.0, "市営住宅")]
+
+    def first(data, query):
+        return build(data, space_analyzer).search(query)[0].measure.id
+
+    # On its words alone the tenants' measure wins; named for a group, it waits for it.
+    assert first(plan, rent) == "3-1-1-1"
+    plan = replace(plan, conditions=(Condition(2, "3-1-1-1", ("市営住宅",)),))
+    assert first(plan, rent) == "3-1-1-2"
+    assert first(plan, tenant) == "3-1-1-1"
+
+
+def test_a_situation_phrase_counts_by_how_much_of_it_the_question_says(space_analyzer):
+    from dataclasses import replace
+
+    from index.engine import PHRASE_FLOOR
+    from index.model import Situation
+
+    plan = _plan(_measure(1, "生涯 現役", "高齢者 就労"), _measure(2, "家計 相談", "家計"))
+    plan = replace(plan, situations=(Situation(2, "3-1-1-1", "シニア 仕事 探し"),))
+    doc = build(plan, space_analyzer).plans[3].docs[0]
+    assert doc.phrase_factor("仕事", frozenset({"仕事"})) == PHRASE_FLOOR + (1 - PHRASE_FLOOR) / 3
+    assert doc.phrase_factor("仕事", frozenset({"シニア", "仕事", "探し"})) == 1.0
+    # Words of the measure's own text are not situations: they count in full.
+    assert doc.phrase_factor("就労", frozenset({"就労"})) == 1.0

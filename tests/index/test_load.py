@@ -195,6 +195,24 @@ def test_outside_words_are_checked(data_copy: Path):
     assert any(f"outside.csv:{first + 1}: words: 一文字の語「税」" in m for m in messages)
 
 
+def test_conditions_are_checked(data_copy: Path):
+    path = data_copy / "conditions.csv"
+    first = _append(
+        path,
+        "3-9-9-9,市営住宅,\n"  # unknown id
+        "3-1-4-10,市営,\n"  # a measure already listed
+        "3-1-1-1,,\n"  # no words
+        "3-1-1-2,高齢;高齢,\n"  # the same word twice
+        "3-1-1-3,障害; 手帳,\n",  # stray whitespace
+    )
+    messages = _messages(data_copy)
+    assert any(f"conditions.csv:{first}: id: 「3-9-9-9」は第３期" in m for m in messages)
+    assert any(f"conditions.csv:{first + 1}: id: 「3-1-4-10」は" in m for m in messages)
+    assert any(f"conditions.csv:{first + 2}: words: 空欄です" in m for m in messages)
+    assert any(f"conditions.csv:{first + 3}: words: 同じ語が二度" in m for m in messages)
+    assert any(f"conditions.csv:{first + 4}:" in m and "空白" in m for m in messages)
+
+
 def test_the_shipped_knowledge_covers_every_measure(plan_data: PlanData):
     current = {m.id for m in plan_data.plan_measures(3)}
     with_situations = {s.measure_id for s in plan_data.situations}
