@@ -1,7 +1,9 @@
 """Insider abbreviations of the plan's program names: まるサポ, 就定, 日自, ヤンケア, 農福.
 
 Staff shorten a long name by the heads of its parts: one kanji of a kanji word, two kana
-of a kana word (the second kana with its small kana or long vowel: コミュ, サー). The
+of a kana word (the second kana with its small kana or long vowel: コミュ, サー); a run of
+kanji words often gives one kanji for the run (消費生活センター -> 消セン). Or they cut the
+name short (居住支援協 for 居住支援協議会). The
 abbreviations are made from the names in the plan (titles, the units of each title and
 summary, department names) rather than listed by hand, so a new plan brings its own.
 
@@ -12,6 +14,7 @@ name).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -22,6 +25,7 @@ _KANJI = re.compile(r"^[一-龥々]")
 _KANA = re.compile(r"^[ぁ-ゖァ-ヺー]")
 _SMALL = set("ぁぃぅぇぉゃゅょゎァィゥェォャュョヮ")
 _WORDLIKE = re.compile(r"^[一-龥々ぁ-ゖァ-ヺー]+$")
+_ALL_KANJI = re.compile(r"^[一-龥々]+$")
 MIN_PARTS = 2
 MAX_PARTS = 3
 MIN_LENGTH = 2
@@ -31,6 +35,8 @@ MAX_LENGTH = 6
 MIN_NAME = 4
 MAX_UNIT = 2  # a unit longer than this is a word of its own, not a piece of a short form
 _NAME_POS = frozenset({"名詞", "接頭辞", "接尾辞"})
+MIN_CUT = 4
+CUT_SHARE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +52,25 @@ class AbbreviationTable:
     terms: dict[str, tuple[Term, ...]]  # name -> its search terms
     # Every beginning of an abbreviation: a run that is none stops at once.
     prefixes: frozenset[str] = frozenset()
+    # Names of MIN_CUT characters or more, folded and sorted, for names cut short.
+    whole: tuple[tuple[str, str], ...] = ()
+
+    def cut_short(self, word: str) -> AbbreviationMatch | None:
+        """The name ``word`` begins, when it is a name cut short (居住支援協 ->
+        居住支援協議会): at least MIN_CUT characters, CUT_SHARE of the name, one name only."""
+        folded = fold_kana(normalize(word))
+        if len(folded) < MIN_CUT:
+            return None
+        start = bisect.bisect_left(self.whole, (folded, ""))
+        found = []
+        for key, name in self.whole[start:]:
+            if not key.startswith(folded):
+                break
+            if key != folded and len(folded) >= CUT_SHARE * len(key):
+                found.append(name)
+        if len(found) != 1:
+            return None  # the beginning of several names names none of them
+        return AbbreviationMatch(word, tuple(found), self.terms.get(found[0], ()))
 
     def match(self, tokens: list[Token]) -> list[AbbreviationMatch]:
         """Abbreviations spelled by consecutive short units of the question (農/福, 就/定,
@@ -115,7 +140,8 @@ def build_abbreviations(
     found: dict[str, list[str]] = {}
     rejected: set[str] = set()
     for name in sorted(names, key=len):
-        shorts = candidates(_parts(name, analyzer)) | candidates(_units(name, analyzer))
+        parts = _parts(name, analyzer)
+        shorts = candidates(parts) | candidates(_units(name, analyzer)) | candidates(_blocks(parts))
         for short in sorted(shorts):
             folded = fold_kana(normalize(short))
             if folded in rejected:
@@ -124,10 +150,11 @@ def build_abbreviations(
                 rejected.add(folded)
                 continue
             found.setdefault(folded, []).append(name)
-    used = {name for names in found.values() for name in names}
+    whole = tuple(sorted({(fold_kana(normalize(n)), n) for n in names if len(n) >= MIN_CUT + 1}))
+    used = {name for names in found.values() for name in names} | {n for _, n in whole}
     terms = {name: tuple(content_terms(analyzer.tokens(name))) for name in used}
     prefixes = frozenset(short[:end] for short in found for end in range(1, len(short) + 1))
-    return AbbreviationTable({k: tuple(v) for k, v in found.items()}, terms, prefixes)
+    return AbbreviationTable({k: tuple(v) for k, v in found.items()}, terms, prefixes, whole)
 
 
 def _parts(name: str, analyzer: Analyzer) -> list[str]:
@@ -149,6 +176,17 @@ def _parts(name: str, analyzer: Analyzer) -> list[str]:
             following.append(later.surface)
         parts.extend(following or [token.surface])
     return parts
+
+
+def _blocks(parts: list[str]) -> list[str]:
+    """Consecutive kanji parts joined into one: 消費/生活/センター gives 消費生活/センター."""
+    out: list[str] = []
+    for part in parts:
+        if out and part and _ALL_KANJI.match(part) and out[-1] and _ALL_KANJI.match(out[-1]):
+            out[-1] += part
+        else:
+            out.append(part)
+    return out
 
 
 def _units(name: str, analyzer: Analyzer) -> list[str]:

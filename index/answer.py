@@ -249,6 +249,15 @@ def build_query(text: str, index: Index, tokens: list[Token] | None = None) -> l
             if term.weight == 1.0 and term.term not in GENERIC_TERMS:
                 query.append(QueryTerm(term.term, ABBREVIATION_WEIGHT, short.run, "abbreviation"))
     own_terms = content_terms(tokens)
+    plan = index.plans[3]
+    for term in own_terms:
+        if term.weight == 1.0 and not plan.has(term.term):
+            cut = index.abbreviations.cut_short(term.surface)
+            for name_term in cut.terms if cut else ():
+                if name_term.weight == 1.0 and name_term.term not in GENERIC_TERMS:
+                    query.append(
+                        QueryTerm(name_term.term, ABBREVIATION_WEIGHT, cut.run, "abbreviation")
+                    )
     for term in own_terms:
         generic = GENERIC_WEIGHT if term.term in GENERIC_TERMS else 1.0
         query.append(QueryTerm(term.term, OWN_WEIGHT * term.weight * generic, term.term))

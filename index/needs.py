@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from index.contacts import contact_departments
 from index.engine import Index, QueryTerm
-from index.model import Hit, Need, NeedCategory
+from index.model import Hit, Measure, Need, NeedCategory
 from index.text import Token, content_terms, fold_kana
 
 MAX_NEEDS = 4
@@ -44,6 +44,8 @@ class _Group:
     label: str
     words: set[str] = field(default_factory=set)
     best: float = 0.0
+    # Found only as a clause's second need: kept when the whole question points to it too.
+    aside: bool = True
 
 
 def word_needs(
@@ -62,7 +64,7 @@ def word_needs(
             if score < ranked[0][0] * WORD_SHARE:
                 break
             for label in index.data.needs_of(measure.id):
-                group = groups.setdefault(label, _Group(label))
+                group = groups.setdefault(label, _Group(label, aside=False))
                 group.words.add(word)
                 group.best = max(group.best, score)
     return _explaining(groups)
@@ -75,13 +77,13 @@ def _explaining(groups: dict[str, _Group]) -> list[_Group]:
     whole = [
         g
         for g in groups.values()
-        if not any(o is not g and g.words < o.words for o in groups.values())
+        if g.aside or not any(o is not g and g.words < o.words for o in groups.values())
     ]
     ordered = sorted(whole, key=lambda g: (-g.best, g.label))
     kept: list[_Group] = []
     explained: set[str] = set()
     for group in ordered:
-        if group.words - explained:
+        if group.aside or group.words - explained:
             kept.append(group)
             explained |= group.words
     return kept
@@ -163,7 +165,31 @@ def clause_needs(
         group = groups.setdefault(label, _Group(label))
         group.words |= words
         group.best = max(group.best, ranked[0][1])
+        group.aside = False
+        # A clause may name a second need in a word of its own (家賃を滞納、クビになった):
+        # a strong word whose best measures are none of the first need's is that need.
+        for word in words:
+            other = _leads_to(per_word[word], label, index)
+            if other is not None:
+                extra = groups.setdefault(other[0], _Group(other[0]))
+                extra.words.add(word)
+                extra.best = max(extra.best, other[1])
     return _explaining(groups)
+
+
+def _leads_to(
+    scored: dict[str, tuple[float, Measure]], label: str, index: Index
+) -> tuple[str, float] | None:
+    """The need a word alone leads to when that is not ``label``: its best measure scores
+    WORD_SCORE and none of its closest measures answers ``label``; else None."""
+    ranked = sorted(scored.values(), key=lambda item: (-item[0], item[1].id))[:3]
+    if not ranked or ranked[0][0] < WORD_SCORE:
+        return None
+    close = [m for score, m in ranked if score >= ranked[0][0] * WORD_SHARE]
+    if any(label in index.data.needs_of(m.id) for m in close):
+        return None
+    needs = index.data.needs_of(close[0].id)
+    return (needs[0], ranked[0][0]) if needs else None
 
 
 def read_needs(
@@ -181,12 +207,11 @@ def read_needs(
     if len(evidence) < 2:
         return []  # one word can name one need at most
     parts = clause_tokens(tokens) if tokens is not None else []
+    pointed = flat[0].score * FLAT_SHARE if flat else 0.0
     if len(parts) > 1:
         groups = clause_needs(parts, query, index, evidence, awareness)
-        floor = 0.0  # each clause spoke for its need on its own
     else:
         groups = word_needs(query, index, evidence, awareness)
-        floor = flat[0].score * FLAT_SHARE if flat else 0.0
     if len(groups) < 2:
         return []
     # The strongest few are enough to fill MAX_NEEDS after merging; each costs a search.
@@ -196,6 +221,9 @@ def read_needs(
     for group in groups:
         category = index.data.need(group.label)
         assert category is not None  # labels come from the data
+        # A clause spoke for its need on its own; a word, or a clause's second need, must be
+        # what the whole question points to as well.
+        floor = pointed if len(parts) <= 1 or group.aside else 0.0
         if floor and not any(h.score >= floor and h.measure.id in category.measures for h in flat):
             continue
         terms = [q for q in query if q.source in group.words]
@@ -204,6 +232,12 @@ def read_needs(
             first = min((rank.get(h.measure.id, len(rank)) for h in hits), default=len(rank))
             needs.append((first, Need(group.label, tuple(hits), contact_departments(hits))))
     needs.sort(key=lambda item: item[0])
+    # The need of the measure the whole question points to comes first, so the first answer
+    # stays what it would be without needs.
+    top = set(index.data.needs_of(flat[0].measure.id)) if flat else set()
+    lead = next((i for i, (_, need) in enumerate(needs) if need.label in top), None)
+    if lead:
+        needs.insert(0, needs.pop(lead))
     out: list[Need] = []
     for _, need in needs:
         # Two needs answered by the same measures are one need named twice (住まい and
@@ -213,12 +247,12 @@ def read_needs(
             out.append(need)
     out = out[:MAX_NEEDS]
     hub = next((n for n in index.data.needs if n.catch_all), None)
-    if 1 < len(out) < MAX_NEEDS and hub is not None and all(n.label != hub.label for n in out):
+    if len(out) > 1 and hub is not None and all(n.label != hub.label for n in out):
         # Several needs at once are what the general windows (自立相談支援, 福祉まるごと
         # サポートセンター) are for: they close the list when there is room.
         hits = tuple(Hit(m, 0.0, ()) for m in map(index.data.measure, hub.measures[:HUB_HITS]) if m)
         out.append(Need(hub.label, hits, contact_departments(hits[:1])))
-    if out and flat and _has_label(flat[0], out[0], index) and not _shows(out[0], flat[0]):
+    if out and flat and _has_label(flat[0], out[0], index) and not _leads(out[0], flat[0]):
         # The measure the whole question points to leads its need.
         first = out[0]
         hits = (flat[0], *(h for h in first.hits if h.measure.id != flat[0].measure.id))
@@ -273,8 +307,8 @@ def union_departments(needs: list[Need] | tuple[Need, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _shows(need: Need, hit: Hit) -> bool:
-    return any(h.measure.id == hit.measure.id for h in need.hits)
+def _leads(need: Need, hit: Hit) -> bool:
+    return bool(need.hits) and need.hits[0].measure.id == hit.measure.id
 
 
 def _has_label(hit: Hit, need: Need, index: Index) -> bool:

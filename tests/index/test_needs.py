@@ -57,6 +57,37 @@ def test_two_needs_in_one_line(index):
     assert {"借金", "子どもの学び"} <= set(labels(result))
 
 
+def test_one_clause_can_name_two_needs(index):
+    # No comma between them: the clause's second need is read from its own word.
+    result = answer("Bさん（50代男性）。家賃の滞納が続いているうえに解雇されて仕事がない。", index)
+    assert {"住まい", "仕事"} <= set(labels(result))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        CASE_NOTE,
+        "80代の母が認知症ぎみで独り暮らし。窓口に来られないので訪問してほしい",
+        "認知症の一人暮らしの男性、窓口には来ない。高齢者の相談窓口の人に家を見に行ってほしい",
+    ],
+)
+def test_the_measure_the_whole_question_points_to_stays_first(index, question):
+    from index.answer import build_query, has_evidence
+
+    flat = [h for h in index.search(build_query(question, index)) if has_evidence(h, index)]
+    result = answer(question, index)
+    assert len(result.needs) > 1
+    assert result.hits[0].measure.id == flat[0].measure.id
+    assert result.needs[0].hits[0].measure.id == flat[0].measure.id
+
+
+def test_several_needs_end_with_the_general_window(index):
+    result = answer(CASE_NOTE, index)
+    hub = next(n for n in index.data.needs if n.catch_all)
+    assert result.needs[-1].label == hub.label
+    assert result.needs[-1].hits[0].measure.id == hub.measures[0]
+
+
 @pytest.mark.parametrize(
     "question", ["生活が苦しいという相談", "どうしたらいいか分からないと言っている"]
 )
