@@ -46,6 +46,8 @@ class _Group:
     best: float = 0.0
     # Found only as a clause's second need: kept when the whole question points to it too.
     aside: bool = True
+    # Named in the words of data/needs.csv: the asker said it, no vote needed.
+    named: bool = False
 
 
 def word_needs(
@@ -192,6 +194,34 @@ def _leads_to(
     return (needs[0], ranked[0][0]) if needs else None
 
 
+def _named(query: list[QueryTerm], index: Index, found: set[str]) -> list[_Group]:
+    """Needs the asker names in the words of data/needs.csv (失業, 眠れない) that no measure
+    vote found: a word of job loss leads to the housing benefit first, yet it is also a need
+    for work."""
+    own = {q.term for q in query if not q.via and q.weight == 1.0}
+    # A word inside a longer phrase the vocabulary read (滞納 in 家賃を滞納) is that phrase.
+    phrases = [
+        words
+        for q in query
+        if q.via == "vocabulary" and len(words := frozenset(index.analyzed(q.source))) > 1
+    ]
+    out = []
+    for category in index.data.needs:
+        if category.catch_all or category.label in found:
+            continue
+        named = [
+            w
+            for w in category.words
+            if (terms := frozenset(index.analyzed(w)))
+            and terms <= own
+            and not any(terms < phrase for phrase in phrases)
+        ]
+        if named:
+            words = {t for w in named for t in index.analyzed(w)}
+            out.append(_Group(category.label, words, named=True))
+    return out
+
+
 def read_needs(
     query: list[QueryTerm],
     flat: list[Hit],
@@ -212,6 +242,7 @@ def read_needs(
         groups = clause_needs(parts, query, index, evidence, awareness)
     else:
         groups = word_needs(query, index, evidence, awareness)
+    groups += _named(query, index, {g.label for g in groups})
     if len(groups) < 2:
         return []
     # The strongest few are enough to fill MAX_NEEDS after merging; each costs a search.
@@ -223,7 +254,7 @@ def read_needs(
         assert category is not None  # labels come from the data
         # A clause spoke for its need on its own; a word, or a clause's second need, must be
         # what the whole question points to as well.
-        floor = pointed if len(parts) <= 1 or group.aside else 0.0
+        floor = pointed if (len(parts) <= 1 or group.aside) and not group.named else 0.0
         if floor and not any(h.score >= floor and h.measure.id in category.measures for h in flat):
             continue
         terms = [q for q in query if q.source in group.words]

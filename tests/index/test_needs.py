@@ -81,6 +81,14 @@ def test_the_measure_the_whole_question_points_to_stays_first(index, question):
     assert result.needs[0].hits[0].measure.id == flat[0].measure.id
 
 
+@pytest.mark.parametrize(
+    "question", ["失業中で家賃も払えない人の相談", "派遣切りにあって寮を出される人"]
+)
+def test_a_need_named_in_its_own_words_is_read(index, question):
+    # Job loss leads to the housing benefit first; it is a need for work all the same.
+    assert {"住まい", "仕事"} <= set(labels(answer(question, index)))
+
+
 def test_several_needs_end_with_the_general_window(index):
     result = answer(CASE_NOTE, index)
     hub = next(n for n in index.data.needs if n.catch_all)
