@@ -75,10 +75,10 @@ class _Doc:
     # (normalized) and as the terms it is made of; empty for a measure open to everyone.
     group: tuple[tuple[str, frozenset[str]], ...] = ()
 
-    def factor(self, said: frozenset[str], wants_awareness: bool) -> float:
+    def factor(self, asked: _Asked, wants_awareness: bool) -> float:
         """What the measure's kind does to its score for this question."""
         out = AWARENESS_FACTOR if self.awareness and not wants_awareness else 1.0
-        if self.group and not any(_names(word, terms, said) for word, terms in self.group):
+        if self.group and not any(asked.names(word, terms) for word, terms in self.group):
             out *= CONDITION_FACTOR
         return out
 
@@ -91,6 +91,24 @@ class _Doc:
 
 
 @dataclass(slots=True)
+class _Asked:
+    """The terms of one query, for the conditions of data/conditions.csv."""
+
+    terms: frozenset[str]
+    text: str  # the terms joined, so "a term holds this word" is one substring search
+
+    @classmethod
+    def of(cls, query: list[QueryTerm]) -> _Asked:
+        terms = frozenset(q.term for q in query)
+        return cls(terms, "\n".join(terms))
+
+    def names(self, word: str, terms: frozenset[str]) -> bool:
+        """The question names the word: all its terms, or a longer term that holds it (an
+        abbreviation's 就労定着支援 names 就労定着)."""
+        return bool(terms) and terms <= self.terms or word in self.text
+
+
+@dataclass(slots=True)
 class PlanIndex:
     docs: list[_Doc]
     doc_of: dict[str, int]  # measure id -> position in docs
@@ -98,6 +116,9 @@ class PlanIndex:
     # term -> [(doc, idf x saturated BM25F tf)]: everything but the query weight is known
     # at build time, so a search is one multiply per posting.
     postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    # term -> the documents where it comes only from situation phrases (see phrase_factor):
+    # every other posting counts in full without a look at the phrases.
+    phrased: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def has(self, term: str) -> bool:
         return term in self.postings
@@ -160,10 +181,13 @@ class Index:
         said = frozenset(best)
         for q in best.values():
             key = (q.via, q.source)
+            phrased = index.phrased.get(q.term, ())
             for doc_id, value in index.postings[q.term]:
                 if allowed is not None and doc_id not in allowed:
                     continue
-                contribution = q.weight * value * index.docs[doc_id].phrase_factor(q.term, said)
+                contribution = q.weight * value
+                if doc_id in phrased:
+                    contribution *= index.docs[doc_id].phrase_factor(q.term, said)
                 matched[doc_id].append((contribution, q))
                 if not q.via:
                     own[doc_id] += contribution
@@ -175,7 +199,7 @@ class Index:
                     group[0] = max(group[0], contribution)
                     group[1] += contribution
         scores = []
-        asked = frozenset(q.term for q in query)
+        asked = _Asked.of(query)
         for doc_id in matched:
             score = own[doc_id] + sum(
                 best_ + EXTRA_TERM_SHARE * (total - best_)
@@ -205,8 +229,11 @@ class Index:
         best = _best_terms(query, index)
         said = frozenset(best)
         for q in best.values():
+            phrased = index.phrased.get(q.term, ())
             for doc_id, value in index.postings[q.term]:
-                contribution = q.weight * value * index.docs[doc_id].phrase_factor(q.term, said)
+                contribution = q.weight * value
+                if doc_id in phrased:
+                    contribution *= index.docs[doc_id].phrase_factor(q.term, said)
                 group = per[q.source].get(doc_id)
                 if group is None:
                     per[q.source][doc_id] = [contribution, contribution]
@@ -214,14 +241,17 @@ class Index:
                     group[0] = max(group[0], contribution)
                     group[1] += contribution
         reached = {q.source for q in query if q.via}
-        asked = frozenset(q.term for q in query)
+        asked = _Asked.of(query)
+        factors: dict[int, float] = {}
         out: dict[str, list[tuple[float, Measure]]] = {}
         for source, docs in per.items():
             ranked = []
             own_word = source not in reached
             for doc_id, (best_, total) in docs.items():
                 score = total if own_word else best_ + EXTRA_TERM_SHARE * (total - best_)
-                score *= index.docs[doc_id].factor(asked, wants_awareness)
+                if doc_id not in factors:
+                    factors[doc_id] = index.docs[doc_id].factor(asked, wants_awareness)
+                score *= factors[doc_id]
                 ranked.append((score, index.docs[doc_id].measure))
             ranked.sort(key=lambda item: (-item[0], item[1].id))
             out[source] = ranked
@@ -307,12 +337,6 @@ def _group_terms(
     return tuple(out)
 
 
-def _names(word: str, terms: frozenset[str], said: frozenset[str]) -> bool:
-    """The question names the word: all its terms, or a longer term that holds it (an
-    abbreviation's 就労定着支援 names 就労定着)."""
-    return bool(terms) and terms <= said or any(word in term for term in said)
-
-
 def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
     docs: list[_Doc] = []
     groups = {c.measure_id: c.words for c in data.conditions}
@@ -360,4 +384,10 @@ def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
     for doc in docs:
         text_df.update(set(doc.tf["title"]) | set(doc.tf["summary"]))
     doc_of = {d.measure.id: i for i, d in enumerate(docs)}
-    return PlanIndex(docs, doc_of, dict(text_df), dict(postings))
+    phrased: dict[str, set[int]] = defaultdict(set)
+    for doc_id, doc in enumerate(docs):
+        for term in doc.phrases_of:
+            phrased[term].add(doc_id)
+    return PlanIndex(
+        docs, doc_of, dict(text_df), dict(postings), {t: frozenset(d) for t, d in phrased.items()}
+    )
