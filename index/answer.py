@@ -32,6 +32,7 @@ SUGGESTION_COUNT = 5
 # A question naming city-hall business outside the plan (data/outside.csv) is answered only
 # when more than this many of its words independently point to a measure.
 OUTSIDE_EVIDENCE = 1
+_VERB_ENDINGS = frozenset("りいきぎしちにびみるうくぐすつぬぶむ")
 # An answer needs one piece of evidence specific to the measure it gives. Words that occur
 # in more than this share of the plan's measures (支援, 相談, 生活, 実施, 連携) run across
 # the plan and never carry an answer alone.
@@ -280,7 +281,10 @@ def _off_topic(query: list[QueryTerm], outside: list[str], top: Hit, index: Inde
         for q in query
         if q.via == "vocabulary" and not _within(q.source, outside) and not _weak(q.source, index)
     }
-    count = _evidence([m for m in _specific(top, index) if not _within(m.source, outside)])
+    # The asker's own compound words hold their parts: 保健福祉センター is one word, not
+    # three pieces of evidence (保健, 福祉, センター).
+    words = {q.source for q in query if not q.via and len(q.source) > 2}
+    count = _evidence([m for m in _specific(top, index) if not _within(m.source, outside)], words)
     return count <= OUTSIDE_EVIDENCE or (not needs and count <= OUTSIDE_EVIDENCE + 1)
 
 
@@ -317,11 +321,22 @@ def has_evidence(hit: Hit, index: Index) -> bool:
     return bool(_specific(hit, index))
 
 
-def _evidence(matches: list[Match]) -> int:
+def _evidence(matches: list[Match], words: set[str] | frozenset[str] = frozenset()) -> int:
     """How many of the asker's own words (or vocabulary phrases) are behind ``matches``; a
-    part of a longer matched word (役所 in 区役所) is the same evidence."""
-    sources = {m.source for m in matches}
+    part of a longer matched word (役所 in 区役所) or of a longer word of the asker's
+    (``words``) is the same evidence, and so are the two forms of one verb (引っ越し, 引っ越す)."""
+    sources = {_stem(_whole(m.source, words)) for m in matches}
     return sum(1 for s in sources if not any(s != other and s in other for other in sources))
+
+
+def _whole(source: str, words: set[str] | frozenset[str]) -> str:
+    """The longest of ``words`` that holds ``source``, or ``source`` itself."""
+    return max((w for w in words if source in w), key=len, default=source)
+
+
+def _stem(word: str) -> str:
+    """引っ越し and 引っ越す alike: a word without the last kana of a verb or verbal noun."""
+    return word[:-1] if len(word) > 2 and word[-1] in _VERB_ENDINGS else word
 
 
 def suggest(text: str, index: Index) -> tuple[str, ...]:

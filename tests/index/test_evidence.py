@@ -66,3 +66,26 @@ def test_an_outside_phrase_matches_its_words_in_order(index):
     result = answer("家庭ごみのプラの分別はどうする？", index)
     assert result.abstained
     assert any("ごみ・環境" in n for n in result.notices)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # One compound of the asker's is one piece of evidence, not 保健・福祉・センター.
+        "区の保健福祉センターは祝日も開いてる？",
+        # 引っ越し and 引っ越す are one word of the asker's, not two.
+        "引っ越したので犬の登録をしたい",
+    ],
+)
+def test_one_word_of_the_asker_counts_once_against_an_outside_topic(index, question):
+    assert answer(question, index).abstained
+
+
+def test_names_cut_short_and_kanji_runs_find_the_program(index):
+    for short, title in [
+        ("居住支援協に相談したい", "居住支援協議会"),
+        ("消センに連絡したい", "消費生活"),
+    ]:
+        result = answer(short, index)
+        assert not result.abstained and title in result.hits[0].measure.title
+        assert any(m.via == "abbreviation" for m in result.hits[0].matched)
