@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from index.contacts import contact_departments
 from index.engine import Index, QueryTerm
+from index.fuzzy import EXACT, PhraseMatch
 from index.model import Answer, Hit, Match, Measure, Need, QuestionKind
 from index.needs import interleave, need_hits, read_needs, union_departments
 from index.question import (
@@ -15,7 +16,7 @@ from index.question import (
     unused_services,
     wants_awareness,
 )
-from index.text import Token, content_terms, is_content
+from index.text import Token, content_terms, is_content, to_katakana
 
 MAX_HITS = 10
 # Weights of query terms by how they were reached: the user's own words count most.
@@ -217,7 +218,7 @@ def evidence_words(query: list[QueryTerm], index: Index) -> frozenset[str]:
         q.source
         for q in query
         if q.term not in NOT_EVIDENCE
-        and not _weak(q.source, index)
+        and not _weak(_said(q), index)
         and plan.has(q.term)
         and plan.share(q.term) <= SPECIFIC_SHARE
     )
@@ -234,13 +235,20 @@ def build_query(text: str, index: Index, tokens: list[Token] | None = None) -> l
     for service in unused_services(tokens):
         text = text.replace(service, " ")
         tokens = None
-    own_text = text
+    own_text = spelled = text
     for match in index.phrases.match(text):
         # The run is read as the phrase it spells; Sudachi's pieces of it are noise.
         own_text = own_text.replace(match.run, " ")
+        # The vocabulary reads the phrase as if written in the plan's way (やちん -> 家賃).
+        spelled = spelled.replace(match.run, match.phrase.text + _particle(match))
         tokens = None
         for term in match.phrase.terms:
-            query.append(QueryTerm(term, READING_WEIGHT, match.run, "reading"))
+            # Spelled exactly, the words are the asker's own; a near spelling weighs less
+            # and counts as one piece of evidence, as a vocabulary line does.
+            if match.score == EXACT:
+                query.append(QueryTerm(term, OWN_WEIGHT, match.run, "spelled"))
+            else:
+                query.append(QueryTerm(term, READING_WEIGHT, match.run, "reading"))
     # Sudachi runs once unless words were taken out of the question above.
     if tokens is None:
         tokens = index.analyzer.tokens(own_text)
@@ -262,8 +270,11 @@ def build_query(text: str, index: Index, tokens: list[Token] | None = None) -> l
     for term in own_terms:
         generic = GENERIC_WEIGHT if term.term in GENERIC_TERMS else 1.0
         query.append(QueryTerm(term.term, OWN_WEIGHT * term.weight * generic, term.term))
+    if spelled != text:
+        # Phrases of the vocabulary match words in order: read them from the spelled text.
+        own_terms = content_terms(index.analyzer.tokens(spelled))
     words = [t.term for t in own_terms if t.weight == 1.0]
-    for expansion in index.vocabulary.expand(text, words):
+    for expansion in index.vocabulary.expand(spelled, words):
         in_plan = any(index.plans[3].has(word) for word in expansion.trigger_words)
         weight = VOCAB_WEIGHT if in_plan else TRANSLATION_WEIGHT
         for term in expansion.terms:
@@ -304,9 +315,20 @@ def _specific(hit: Hit, index: Index) -> list[Match]:
         m
         for m in hit.matched
         if m.term not in NOT_EVIDENCE
-        and not _weak(m.source, index)
+        and not _weak(_said(m), index)
         and plan.share(m.term) <= SPECIFIC_SHARE
     ]
+
+
+def _particle(match: PhraseMatch) -> str:
+    """The particle a kana run ends with after the phrase it spells (やちんを: を)."""
+    tail = match.run[-1]
+    return tail if to_katakana(match.run[:-1]) == match.phrase.reading else " "
+
+
+def _said(item: QueryTerm | Match) -> str:
+    """What the asker said: a kana run is the phrase it spells (せいかつほご is 生活保護)."""
+    return item.term if item.via in ("reading", "spelled") else item.source
 
 
 def _weak(source: str, index: Index) -> bool:

@@ -44,6 +44,7 @@ EXTRA_TERM_SHARE = 0.3
 # this top score nothing in the plan fits well enough to show. It depends on the corpus's
 # idf scale, so an index over other data (a test plan, another city) passes its own.
 ABSTAIN_SCORE = 5.0
+OWN_PATHS = frozenset({"", "spelled"})
 # Analyses kept per index: vocabulary phrases are a few hundred, so this bounds only
 # pathological input (the cache never holds question text beyond short phrases).
 ANALYZED_CACHE = 4096
@@ -56,7 +57,9 @@ class QueryTerm:
     term: str
     weight: float
     source: str  # the user's word (or vocabulary trigger) that led here
-    via: str = ""  # "" own word, "vocabulary", "reading", "fuzzy"
+    # "" own word; "spelled" own word typed in kana (counts as own); "reading" a near
+    # spelling; "vocabulary"; "abbreviation"
+    via: str = ""
 
 
 @dataclass(slots=True)
@@ -189,7 +192,7 @@ class Index:
                 if doc_id in phrased:
                     contribution *= index.docs[doc_id].phrase_factor(q.term, said)
                 matched[doc_id].append((contribution, q))
-                if not q.via:
+                if q.via in OWN_PATHS:
                     own[doc_id] += contribution
                     continue
                 group = grouped[doc_id].get(key)
@@ -240,7 +243,7 @@ class Index:
                 else:
                     group[0] = max(group[0], contribution)
                     group[1] += contribution
-        reached = {q.source for q in query if q.via}
+        reached = {q.source for q in query if q.via not in OWN_PATHS}
         asked = _Asked.of(query)
         factors: dict[int, float] = {}
         out: dict[str, list[tuple[float, Measure]]] = {}

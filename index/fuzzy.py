@@ -25,7 +25,10 @@ from index.text import (
 )
 
 MAX_UNITS = 4
-MIN_READING = 4  # shorter phrases match too much by chance
+MIN_READING = 4  # shorter phrases match too much by chance...
+EXACT = 100.0  # the score of a run that spells a phrase exactly
+MIN_WORD = 3  # ...unless the run is the word itself, followed by a particle (やちんを)
+_PARTICLES = "をがはのにもでとや"
 RATIO_CUTOFF = 88.0
 # Inside a longer run (a name followed by particles), only a long phrase is trusted.
 PARTIAL_CUTOFF = 92.0
@@ -63,13 +66,22 @@ class PhraseTable:
     @classmethod
     def build(cls, data: PlanData, analyzer: Analyzer) -> PhraseTable:
         seen: dict[str, Phrase] = {}
+        exact: dict[str, Phrase] = {}
         texts = [t for m in data.measures for t in (m.title, m.summary)]
         texts += [q for m in data.measures for q in _QUOTED.findall(m.summary + m.title)]
         for text in dict.fromkeys(texts):
             units = [t for t in analyzer.tokens(text) if not t.part]
             for phrase in _phrases(units):
-                if len(phrase.reading) >= MIN_READING and phrase.terms:
+                if len(phrase.reading) >= MIN_WORD and phrase.terms:
                     seen.setdefault(phrase.reading, phrase)
+        # The vocabulary's words (借金, 生活保護) are the ones most often typed in kana; they
+        # are matched only when spelled exactly, never as near spellings.
+        for text in dict.fromkeys(t for e in data.vocabulary for t in (*e.terms, *e.targets)):
+            units = [t for t in analyzer.tokens(text) if not t.part]
+            reading = "".join(u.reading for u in units)
+            terms = tuple(dict.fromkeys(t.term for t in content_terms(units)))
+            if len(reading) >= MIN_WORD and terms and all(u.pos in CONTENT_POS for u in units):
+                exact.setdefault(reading, Phrase(normalize(text), reading, terms))
         for dept in data.departments:
             terms = tuple(t.term for t in analyzer.tokens(dept.name) if is_content(t))
             if terms:
@@ -77,12 +89,13 @@ class PhraseTable:
         by_length: dict[int, list[str]] = {}
         for reading in seen:
             by_length.setdefault(len(reading), []).append(reading)
+        spelled = {**exact, **seen}
         return cls(
-            by_reading=seen,
-            surfaces=frozenset(p.text for p in seen.values()),
+            by_reading=spelled,
+            surfaces=frozenset(p.text for p in spelled.values()),
             by_length={n: tuple(r) for n, r in by_length.items()},
             long_readings=tuple(r for r in seen if len(r) >= PARTIAL_MIN_READING),
-            longest=max(map(len, seen), default=0),
+            longest=max(map(len, spelled), default=0),
         )
 
     def match(self, question: str) -> list[PhraseMatch]:
@@ -99,7 +112,10 @@ class PhraseTable:
     def _spelled(self, run: str) -> tuple[str, float] | None:
         kata = to_katakana(run)
         if kata in self.by_reading:
-            return kata, 100.0
+            return kata, EXACT
+        word = to_katakana(run[:-1]) if run[-1] in _PARTICLES else ""
+        if len(word) >= MIN_WORD and word in self.by_reading:
+            return word, EXACT
         # A name in kana followed by particles (あんしんけあせんたーの): the longest exact
         # reading inside the run. Hiragana is ordinary writing, so only exact spellings
         # count; katakana runs are names, where near spellings count too.
@@ -107,7 +123,7 @@ class PhraseTable:
         for length in range(min(len(kata) - 1, self.longest), MIN_SPELLED - 1, -1):
             for start in range(len(kata) - length + 1):
                 if kata[start : start + length] in self.by_reading:
-                    return kata[start : start + length], 100.0
+                    return kata[start : start + length], EXACT
         if _HIRAGANA.search(run):
             return None
         lengths = range(int(len(kata) * 0.8), int(len(kata) * 1.25) + 1)

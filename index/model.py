@@ -227,7 +227,9 @@ class Match:
 
     term: str  # the form found in the measure
     source: str  # the user's own word that led to it
-    via: str = ""  # "vocabulary" | "reading" | "id" | "" (the user's word itself)
+    # "" (the user's word itself) | "spelled" (the same, typed in kana) | "reading" (a near
+    # spelling) | "vocabulary" | "abbreviation" | "id"
+    via: str = ""
     situation: str = ""  # the measure's situation phrase the term comes from, if only there
 
     @property

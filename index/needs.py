@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from index.contacts import contact_departments
-from index.engine import Index, QueryTerm
+from index.engine import OWN_PATHS, Index, QueryTerm
 from index.model import Hit, Measure, Need, NeedCategory
 from index.text import Token, content_terms, fold_kana
 
@@ -198,7 +198,7 @@ def _named(query: list[QueryTerm], index: Index, found: set[str]) -> list[_Group
     """Needs the asker names in the words of data/needs.csv (失業, 眠れない) that no measure
     vote found: a word of job loss leads to the housing benefit first, yet it is also a need
     for work."""
-    own = {q.term for q in query if not q.via and q.weight == 1.0}
+    own = {q.term for q in query if q.via in OWN_PATHS and q.weight == 1.0}
     # A word inside a longer phrase the vocabulary read (滞納 in 家賃を滞納) is that phrase.
     phrases = [
         words

@@ -15,8 +15,24 @@ def test_everyday_question_finds_the_measure_and_says_why(index):
     assert not result.abstained and result.kind is QuestionKind.EVERYDAY
     top = result.hits[0]
     assert "住居確保給付金" in top.measure.title
-    assert any(m.via == "reading" for m in top.matched)
+    assert any(m.via == "spelled" for m in top.matched)
     assert result.departments and result.departments[0] in top.measure.departments
+
+
+@pytest.mark.parametrize(
+    ("question", "kanji"),
+    [
+        # A short word in kana before a particle; the vocabulary then reads it as kanji.
+        ("やちんを払えない", "家賃を払えない"),
+        # A vocabulary word not in the plan's text, spelled exactly in kana.
+        ("しゃっきんの返済に追われている", "借金の返済に追われている"),
+    ],
+)
+def test_words_typed_in_kana_answer_as_in_kanji(index, question, kanji):
+    result, expected = answer(question, index), answer(kanji, index)
+    assert not result.abstained
+    assert result.hits[0].measure.id == expected.hits[0].measure.id
+    assert any(m.via == "spelled" for m in result.hits[0].matched)
 
 
 def test_vocabulary_bridges_everyday_words(index):
