@@ -71,6 +71,7 @@ class AnswerRow:
     top_ids: tuple[str, ...]
     latency_ms: float
     user_hash: str | None
+    needs: tuple[str, ...] = ()
 
 
 @click.command("report")
@@ -174,9 +175,20 @@ def build_report(
             tuple(i for i in top_ids.split(",") if i),
             latency_ms,
             user_hash,
+            tuple(n for n in needs.split(";") if n),
         )
-        for at, surface, kind, results, abstained, top_ids, latency_ms, user_hash in conn.execute(
-            "SELECT at, surface, kind, results, abstained, top_ids, latency_ms, user_hash"
+        for (
+            at,
+            surface,
+            kind,
+            results,
+            abstained,
+            top_ids,
+            latency_ms,
+            user_hash,
+            needs,
+        ) in conn.execute(
+            "SELECT at, surface, kind, results, abstained, top_ids, latency_ms, user_hash, needs"
             " FROM answers WHERE at >= ? ORDER BY at",
             (since,),
         )
@@ -201,6 +213,7 @@ def build_report(
         _per_day(rows),
         _per_surface(rows),
         _per_kind(rows),
+        _per_need(rows),
         _most_returned(rows, titles),
         _never_returned(rows, data),
         _feedback(votes, titles),
@@ -262,6 +275,20 @@ def _per_kind(rows: list[AnswerRow]) -> Table:
     for kind, count in counts.most_common():
         table.rows.append((KIND_LABELS.get(kind, kind), count, abstained[kind]))
     table.note = "" if rows else "質問の記録はありません。"
+    return table
+
+
+def _per_need(rows: list[AnswerRow]) -> Table:
+    table = Table("困りごと別（困りごとが複数あった質問）", ("困りごと", "質問数"))
+    several = [r for r in rows if len(r.needs) > 1]
+    for label, count in Counter(n for r in several for n in r.needs).most_common():
+        table.rows.append((label, count))
+    table.note = (
+        f"困りごとが複数あった質問: {len(several)}件（平均 "
+        f"{sum(len(r.needs) for r in several) / len(several):.1f}件の困りごと）"
+        if several
+        else "困りごとが複数あった質問はありません。"
+    )
     return table
 
 

@@ -79,6 +79,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX question_texts_at ON question_texts (at)",
     ),
+    (
+        # The needs an answer was grouped by (住まい;借金): labels of data/needs.csv, never
+        # words of the question.
+        "ALTER TABLE answers ADD COLUMN needs TEXT NOT NULL DEFAULT ''",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -266,6 +271,7 @@ class SqliteStore:
                         ",".join(hit.measure.id for hit in answer.hits[:TOP_IDS]),
                         round(event.latency_ms, 1),
                         self.user_hash(event.user_id),
+                        ";".join(need.label for need in answer.needs),
                     )
                 )
                 rows.texts.append(self._masked(answer.question) if self.log_question_text else "")
@@ -302,7 +308,7 @@ class SqliteStore:
                 ids = range(last + 1, last + 1 + len(rows.answers))
                 conn.executemany(
                     "INSERT INTO answers (id, at, surface, kind, results, abstained, top_ids,"
-                    " latency_ms, user_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " latency_ms, user_hash, needs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(answer_id, *row) for answer_id, row in zip(ids, rows.answers, strict=True)],
                 )
                 texts = [

@@ -154,7 +154,7 @@ def test_csv_opens_in_excel(db: Path, data_dir: Path, plan_data: PlanData) -> No
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     titles = [row[0] for row in table if row and row[0].startswith("【")]
     assert titles[:3] == ["【概要】", "【日別の質問数】", "【窓口別の質問数】"]
-    assert len(titles) == 9
+    assert len(titles) == 10
     day = table.index(["【日別の質問数】"])
     assert table[day + 1 : day + 4] == [
         ["日付", "質問数", "回答なし", "回答なしの割合"],
@@ -242,3 +242,27 @@ def test_report_reads_a_database_being_written(db: Path, plan_data: PlanData) ->
         writer.execute("ROLLBACK")
         writer.close()
     assert ("質問数", 5) in tables[0].rows
+
+
+def test_the_needs_of_case_notes_are_counted_by_label(tmp_path: Path, data_dir: Path, plan_data):
+    from index.model import Need
+
+    db_path = tmp_path / "soudan.db"
+    clock = Clock()
+    store = SqliteStore(Settings(db_path=db_path, log_retention_days=3650), clock=clock)
+    clock.now = jst("2025-04-01T10:00")
+    hits = (Hit(plan_data.measure("3-3-3-3"), 9.0), Hit(plan_data.measure("3-1-3-4"), 8.0))
+    needs = (Need("住まい", hits[:1], ("保護課",)), Need("借金", hits[1:], ("消費生活センター",)))
+    answer = Answer(
+        "Aさん。家賃を滞納。借金もある。", QuestionKind.EVERYDAY, hits, (), False, needs=needs
+    )
+    store.record_answer(AnswerEvent("slash", "U1", answer, 10.0))
+    store.close()
+
+    with sqlite3.connect(db_path) as conn:
+        stored = conn.execute("SELECT needs FROM answers").fetchall()
+    assert stored == [("住まい;借金",)]
+    out = run(data_dir=data_dir, db_path=db_path).stdout
+    table = section(out, "困りごと別（困りごとが複数あった質問）")
+    assert "住まい" in table and "借金" in table
+    assert "困りごとが複数あった質問: 1件" in table
