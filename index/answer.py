@@ -97,12 +97,10 @@ def answer(question: str, index: Index) -> Answer:
         if old and old[0].score >= index.abstain_score:
             return _history_answer(q.text, index, query, old, awareness, notices)
 
-    dept = find_department(q.text, data.departments)
-    if dept is not None:
-        return _department_answer(q.text, index, query, dept.name, awareness, notices)
-
     hits = index.search(query, plan=3, wants_awareness=awareness, limit=MAX_HITS)
     outside = index.vocabulary.outside(q.text, [q.term for q in query if _is_unit(q)])
+    # Before the department: 「地域福祉課の出張旅費」 names a department but asks about staff
+    # business, and a department's measures are no answer to it.
     if outside and (not hits or _off_topic(query, [w for w, _ in outside], hits[0], index)):
         word, category = outside[0]
         note = f"「{word}」（{category}）のことは、この計画の対象外のようです。"
@@ -110,8 +108,12 @@ def answer(question: str, index: Index) -> Answer:
             q.text, QuestionKind.EVERYDAY, tuple(hits[:3]), (), True,
             suggest(q.text, index), None, (*notices, note),
         )  # fmt: skip
+
+    dept = find_department(q.text, data.departments)
+    if dept is not None:
+        return _department_answer(q.text, index, query, dept.name, awareness, notices)
     evidence = evidence_words(query, index)
-    vague = not outside and _is_vague(q.text, evidence, index)
+    vague = not outside and _is_vague(spell(q.text, index), evidence, index)
     if vague:
         return _vague_answer(q.text, query, index, awareness, notices)
     # A measure met only on words that run across the plan (男性 in 男性相談, 相談) is no
@@ -190,7 +192,9 @@ def _is_vague(text: str, evidence: frozenset[str], index: Index) -> bool:
     if catch_all is None:
         return False
     named = [w for w in catch_all.vague if w in text]
-    return bool(named) and all(any(word in phrase for phrase in named) for word in evidence)
+    # A kana run is the phrase it spells (セイカツホゴ is 生活保護).
+    words = {spell(word, index) for word in evidence} if named else set()
+    return bool(named) and all(any(word in phrase for phrase in named) for word in words)
 
 
 def _vague_answer(text, query, index: Index, awareness, notices) -> Answer:
@@ -235,12 +239,11 @@ def build_query(text: str, index: Index, tokens: list[Token] | None = None) -> l
     for service in unused_services(tokens):
         text = text.replace(service, " ")
         tokens = None
-    own_text = spelled = text
-    for match in index.phrases.match(text):
+    own_text = text
+    matches = index.phrases.match(text)
+    for match in matches:
         # The run is read as the phrase it spells; Sudachi's pieces of it are noise.
         own_text = own_text.replace(match.run, " ")
-        # The vocabulary reads the phrase as if written in the plan's way (やちん -> 家賃).
-        spelled = spelled.replace(match.run, match.phrase.text + _particle(match))
         tokens = None
         for term in match.phrase.terms:
             # Spelled exactly, the words are the asker's own; a near spelling weighs less
@@ -270,6 +273,8 @@ def build_query(text: str, index: Index, tokens: list[Token] | None = None) -> l
     for term in own_terms:
         generic = GENERIC_WEIGHT if term.term in GENERIC_TERMS else 1.0
         query.append(QueryTerm(term.term, OWN_WEIGHT * term.weight * generic, term.term))
+    # The vocabulary reads the phrases as if written in the plan's way (やちん -> 家賃).
+    spelled = _spelled(text, matches)
     if spelled != text:
         # Phrases of the vocabulary match words in order: read them from the spelled text.
         own_terms = content_terms(index.analyzer.tokens(spelled))
@@ -320,8 +325,21 @@ def _specific(hit: Hit, index: Index) -> list[Match]:
     ]
 
 
+def spell(text: str, index: Index) -> str:
+    """The question with its kana runs written as the phrases they spell."""
+    return _spelled(text, index.phrases.match(text))
+
+
+def _spelled(text: str, matches: list[PhraseMatch]) -> str:
+    for match in matches:
+        text = text.replace(match.run, match.phrase.text + _particle(match))
+    return text
+
+
 def _particle(match: PhraseMatch) -> str:
     """The particle a kana run ends with after the phrase it spells (やちんを: を)."""
+    if to_katakana(match.run) == match.phrase.reading:
+        return ""
     tail = match.run[-1]
     return tail if to_katakana(match.run[:-1]) == match.phrase.reading else " "
 

@@ -89,3 +89,25 @@ def test_names_cut_short_and_kanji_runs_find_the_program(index):
         result = answer(short, index)
         assert not result.abstained and title in result.hits[0].measure.title
         assert any(m.via == "abbreviation" for m in result.hits[0].matched)
+
+
+def test_a_department_named_beside_staff_business_is_declined(index):
+    # The department's measures are no answer to its staff's own paperwork.
+    result = answer("保護課の職員の出張旅費はいつ精算される？", index)
+    assert result.abstained
+    assert any("対象外" in n for n in result.notices)
+    # A department named alone still lists its measures.
+    assert not answer("保護課の取組を知りたい", index).abstained
+
+
+@pytest.mark.parametrize(
+    ("kana", "kanji"),
+    [
+        ("せいかつほごを受けたい", "生活保護を受けたい"),
+        ("ｾｲｶﾂﾎｺﾞ受けたいって人が来た", "生活保護受けたいって人が来た"),
+    ],
+)
+def test_a_need_typed_in_kana_is_answered_as_in_kanji(index, kana, kanji):
+    expected, result = answer(kanji, index), answer(kana, index)
+    assert not result.abstained
+    assert result.hits[0].measure.id in {h.measure.id for h in expected.hits[:3]}

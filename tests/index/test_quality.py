@@ -41,9 +41,9 @@ CASENOTES_D = {"hit@1": 0.82, "hit@3": 0.91, "department@1": 0.81, "needs@5": 0.
 # abstain 0.820; case notes needs@5 0.778); tuning sets since.
 LONGTAIL_E = {"hit@1": 0.85, "hit@3": 0.93, "department@1": 0.88, "abstain": 0.95}
 CASENOTES_E = {"hit@1": 0.82, "hit@3": 0.91, "department@1": 0.65, "needs@5": 0.79}
-# longtail-f.jsonl and casenotes-f.jsonl: the last blind pair, measured once on build 39f1d9f;
-# these floors are those blind figures.
-LONGTAIL_F = {"hit@1": 0.79, "hit@3": 0.88, "department@1": 0.81, "abstain": 0.79}
+# longtail-f.jsonl and casenotes-f.jsonl: the last blind pair, measured once on build 39f1d9f
+# (0.794 / 0.881 / abstain 0.797; case notes needs@5 0.741); tuning sets since.
+LONGTAIL_F = {"hit@1": 0.80, "hit@3": 0.88, "department@1": 0.82, "abstain": 0.82}
 CASENOTES_F = {"hit@1": 0.77, "hit@3": 0.90, "department@1": 0.63, "needs@5": 0.77}
 
 
@@ -62,7 +62,7 @@ CASENOTES_F = {"hit@1": 0.77, "hit@3": 0.90, "department@1": 0.63, "needs@5": 0.
         ("casenotes-d.jsonl", 136, CASENOTES_D, 0.01),
         ("longtail-e.jsonl", 272, LONGTAIL_E, 0.01),
         ("casenotes-e.jsonl", 157, CASENOTES_E, 0.015),
-        ("longtail-f.jsonl", 307, LONGTAIL_F, 0.035),
+        ("longtail-f.jsonl", 307, LONGTAIL_F, 0.03),
         ("casenotes-f.jsonl", 153, CASENOTES_F, 0.0),
     ],
 )
