@@ -78,6 +78,13 @@ class AnalysisCache:
     def size(self) -> int:
         return len(self._tokens)
 
+    def get(self, text: str) -> list[Token] | None:
+        return self._tokens.get(text)
+
+    def put(self, text: str, tokens: list[Token]) -> None:
+        self._tokens[text] = tokens
+        self._added += 1
+
     def view(self, analyzer: Analyzer) -> Analyzer:
         """An analyzer that answers from the cache and records what it had to analyse."""
         return _Recording(self, analyzer)
@@ -112,11 +119,10 @@ class _Recording:
     analyzer: Analyzer
 
     def tokens(self, text: str) -> list[Token]:
-        found = self.cache._tokens.get(text)
+        found = self.cache.get(text)
         if found is None:
             found = self.analyzer.tokens(text)
-            self.cache._tokens[text] = found
-            self.cache._added += 1
+            self.cache.put(text, found)
         return found
 
 
