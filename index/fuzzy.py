@@ -33,7 +33,7 @@ RATIO_CUTOFF = 88.0
 # Inside a longer run (a name followed by particles), only a long phrase is trusted.
 PARTIAL_CUTOFF = 92.0
 PARTIAL_MIN_READING = 7
-_KANA_RUN = re.compile(r"[ぁ-ゖァ-ヺー]{4,}")
+_KANA_RUN = re.compile(r"[ぁ-ゖァ-ヺー]{3,}")
 _HIRAGANA = re.compile(r"[ぁ-ゖ]")
 MIN_SPELLED = 5  # an exact reading inside a longer run must be at least this long
 _QUOTED = re.compile(r"「([^」]{2,30})」")
@@ -104,6 +104,12 @@ class PhraseTable:
         for run in _KANA_RUN.findall(question):
             if run in self.surfaces:
                 continue  # spelled as in the plan: ordinary search finds it
+            if len(run) < MIN_READING:
+                # A short run alone (やちん はらえない) counts only as an exact word.
+                kata = to_katakana(run)
+                if kata in self.by_reading:
+                    out.append(PhraseMatch(run, self.by_reading[kata], EXACT))
+                continue
             found = self._spelled(run)
             if found is not None:
                 out.append(PhraseMatch(run, self.by_reading[found[0]], found[1]))

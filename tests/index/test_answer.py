@@ -125,3 +125,9 @@ def test_topics_outside_the_plan_are_declined_unless_a_need_is_named(index):
     assert any("パスポート" in n and "対象外" in n for n in result.notices)
     # The same kind of word next to a need the plan covers does not stop the answer.
     assert not answer("年休を使い切って休めないほど借金の返済に追われている", index).abstained
+
+
+def test_a_short_kana_word_alone_is_read_when_spelled_exactly(index):
+    result = answer("やちん はらえない", index)
+    assert not result.abstained
+    assert any(m.via == "spelled" and m.term == "家賃" for h in result.hits for m in h.matched)
