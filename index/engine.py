@@ -302,7 +302,9 @@ def build(
         plans=plans,
         vocabulary=Vocabulary.build(data.vocabulary, source, data.outside),
         phrases=PhraseTable.build(data, source),
-        abbreviations=build_abbreviations(data, source, frozenset(plans[3].postings)),
+        # Only the plan's own text rules an abbreviation out: a short form that the situations
+        # list (日自) still stands for the full name.
+        abbreviations=build_abbreviations(data, source, frozenset(plans[3].text_df)),
         abstain_score=abstain_score,
     )
     if cache is not None:
