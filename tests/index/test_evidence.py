@@ -54,11 +54,20 @@ def test_situations_lead_to_measures_the_plan_words_differently(index):
     assert "初診日" in result.hits[0].why
 
 
-def test_insider_abbreviations_find_the_program(index):
-    for short, title in [("まるサポにつなぐ基準", "福祉まるごと"), ("就定の期間", "就労定着")]:
-        result = answer(short, index)
-        assert not result.abstained and title in result.hits[0].measure.title
-        assert any(m.via == "abbreviation" for m in result.hits[0].matched)
+@pytest.mark.parametrize(
+    ("short", "title"),
+    [
+        ("まるサポにつなぐ基準", "福祉まるごと"),
+        ("就定の期間", "就労定着"),
+        # A name cut short, and a run of kanji words given one kanji.
+        ("居住支援協に相談したい", "居住支援協議会"),
+        ("消センに連絡したい", "消費生活"),
+    ],
+)
+def test_insider_abbreviations_find_the_program(index, short, title):
+    result = answer(short, index)
+    assert not result.abstained and title in result.hits[0].measure.title
+    assert any(m.via == "abbreviation" for m in result.hits[0].matched)
 
 
 def test_an_outside_phrase_matches_its_words_in_order(index):
@@ -81,16 +90,6 @@ def test_one_word_of_the_asker_counts_once_against_an_outside_topic(index, quest
     assert answer(question, index).abstained
 
 
-def test_names_cut_short_and_kanji_runs_find_the_program(index):
-    for short, title in [
-        ("居住支援協に相談したい", "居住支援協議会"),
-        ("消センに連絡したい", "消費生活"),
-    ]:
-        result = answer(short, index)
-        assert not result.abstained and title in result.hits[0].measure.title
-        assert any(m.via == "abbreviation" for m in result.hits[0].matched)
-
-
 def test_a_department_named_beside_staff_business_is_declined(index):
     # The department's measures are no answer to its staff's own paperwork.
     result = answer("保護課の職員の出張旅費はいつ精算される？", index)
@@ -98,16 +97,3 @@ def test_a_department_named_beside_staff_business_is_declined(index):
     assert any("対象外" in n for n in result.notices)
     # A department named alone still lists its measures.
     assert not answer("保護課の取組を知りたい", index).abstained
-
-
-@pytest.mark.parametrize(
-    ("kana", "kanji"),
-    [
-        ("せいかつほごを受けたい", "生活保護を受けたい"),
-        ("ｾｲｶﾂﾎｺﾞ受けたいって人が来た", "生活保護受けたいって人が来た"),
-    ],
-)
-def test_a_need_typed_in_kana_is_answered_as_in_kanji(index, kana, kanji):
-    expected, result = answer(kanji, index), answer(kana, index)
-    assert not result.abstained
-    assert result.hits[0].measure.id in {h.measure.id for h in expected.hits[:3]}
