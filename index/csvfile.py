@@ -1,8 +1,8 @@
 """Reading one CSV data file into rows, with every problem located by file, line and column.
 
-Staff edit these files in Excel, so the reader expects what Excel does wrong: a BOM (accepted,
-with a warning), Shift_JIS (refused with the line and column of the first bad byte), rows cut
-short, unclosed quotes, columns renamed or missing.
+Staff edit these files in Excel, so the reader expects what Excel does: a BOM (its
+「CSV UTF-8」 writes one: accepted quietly), Shift_JIS (refused with the line and column of the
+first bad byte), rows cut short, unclosed quotes, columns renamed or missing.
 """
 
 from __future__ import annotations
@@ -48,14 +48,8 @@ def read_csv(
         problems.append(Problem(shown, None, None, f"ファイルを読めません（{error.strerror}）。"))
         return None
     if raw.startswith(BOM):
-        warnings.append(
-            Problem(
-                shown,
-                1,
-                None,
-                "先頭に BOM があります（読み込みはできます。UTF-8 で保存してください）。",
-            )
-        )
+        # Excel's 「CSV UTF-8」, which data/README.md tells staff to use, writes one: it is the
+        # expected form, not a fault.
         raw = raw[len(BOM) :]
     text = _decode(raw, shown, problems)
     if text is None:
@@ -117,13 +111,17 @@ def _parse(
         if not any(cell.strip() for cell in record):
             continue  # blank lines are harmless: Excel leaves them at the end
         if len(record) != len(header):
+            cause = (
+                "行が途中で切れているか、区切りのカンマが足りません。"
+                if len(record) < len(header)
+                else '区切りのカンマが多すぎます（値にカンマがあるときは " で囲みます）。'
+            )
             problems.append(
                 Problem(
                     shown,
                     line,
                     None,
-                    f"列の数が合いません（{len(header)}列のところ{len(record)}列）。"
-                    "行が途中で切れているか、区切りのカンマが多すぎます。",
+                    f"列の数が合いません（{len(header)}列のところ{len(record)}列）。{cause}",
                 )
             )
             continue

@@ -29,7 +29,11 @@ class DataError(SoudanError):
     """The data files fail the check. Carries every problem found, not just the first."""
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
-        self.problems = tuple(problems)
+        # In the order a person fixes them: file by file (first seen first), line by line.
+        files = {p.file: i for i, p in reversed(list(enumerate(problems)))}
+        self.problems = tuple(
+            sorted(problems, key=lambda p: (files[p.file], p.line is not None, p.line or 0))
+        )
         super().__init__(self.summary())
 
     def summary(self) -> str:

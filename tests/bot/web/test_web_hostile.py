@@ -45,6 +45,7 @@ def test_a_100000_character_question_is_shortened(client, path):
     else:
         assert response.headers["X-Question-Shortened"] == "1"
         assert len(response.get_json()["q"]) <= 2000
+        assert response.get_json()["notices"].count(SHORTENED_NOTICE) == 1
 
 
 def test_a_huge_query_string_is_read_only_in_part(client):
