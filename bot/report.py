@@ -193,6 +193,9 @@ def build_report(
             (since,),
         )
     ]
+    # An empty message is no question: it is counted apart, not as 回答なし.
+    empty = sum(1 for r in rows if r.kind == "empty")
+    rows = [r for r in rows if r.kind != "empty"]
     votes = conn.execute(
         "SELECT measure_id, SUM(helpful), SUM(1 - helpful) FROM feedback WHERE at >= ?"
         " GROUP BY measure_id",
@@ -209,7 +212,7 @@ def build_report(
     text_count = conn.execute("SELECT COUNT(*) FROM question_texts").fetchone()[0]
     titles = {m.id: m.title for m in data.measures} if data else {}
     return [
-        _summary(rows, votes, start, data),
+        _summary(rows, votes, start, data, empty),
         _per_day(rows),
         _per_surface(rows),
         _per_kind(rows),
@@ -226,7 +229,9 @@ def _rate(part: int, whole: int) -> str:
     return f"{part / whole:.1%}" if whole else "-"
 
 
-def _summary(rows: list[AnswerRow], votes: list, start: datetime | None, data) -> Table:
+def _summary(
+    rows: list[AnswerRow], votes: list, start: datetime | None, data, empty: int = 0
+) -> Table:
     abstained = sum(r.abstained for r in rows)
     period = f"{rows[0].at:%Y-%m-%d} 〜 {rows[-1].at:%Y-%m-%d}" if rows else "-"
     table = Table("概要", ("項目", "値"))
@@ -236,6 +241,7 @@ def _summary(rows: list[AnswerRow], votes: list, start: datetime | None, data) -
         ("質問数", len(rows)),
         ("回答なし", abstained),
         ("回答なしの割合", _rate(abstained, len(rows))),
+        ("空の質問（除外）", empty),
         ("利用者数", len({r.user_hash for r in rows if r.user_hash})),
         ("フィードバック数", sum(int(good) + int(bad) for _, good, bad in votes)),
         ("データの版", data.version.label if data else "（読み込めませんでした）"),

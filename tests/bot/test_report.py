@@ -266,3 +266,18 @@ def test_the_needs_of_case_notes_are_counted_by_label(tmp_path: Path, data_dir: 
     table = section(out, "困りごと別（困りごとが複数あった質問）")
     assert "住まい" in table and "借金" in table
     assert "困りごとが複数あった質問: 1件" in table
+
+
+def test_empty_messages_are_not_counted_as_unanswered(tmp_path: Path, data_dir: Path, plan_data):
+    db_path = tmp_path / "soudan.db"
+    clock = Clock()
+    store = SqliteStore(Settings(db_path=db_path, log_retention_days=3650), clock=clock)
+    record(store, clock, plan_data, "2025-04-01T10:00", "slash", ("3-1-4-10",), 10, "U1")
+    clock.now = jst("2025-04-01T10:05")
+    empty = Answer("", QuestionKind.EMPTY, (), (), True)
+    store.record_answer(AnswerEvent("slash", "U1", empty, 1.0))
+    store.close()
+    summary = section(run(data_dir=data_dir, db_path=db_path).stdout, "概要")
+    assert "質問数            1" in summary
+    assert "回答なしの割合    0.0%" in summary
+    assert "空の質問（除外）  1" in summary
