@@ -69,7 +69,9 @@ def answer(question: str, index: Index) -> Answer:
         (f"質問が長いため、先頭の{MAX_QUESTION_CHARS}文字で探しました。",) if q.truncated else ()
     )
     if not q.text:
-        return Answer("", QuestionKind.EMPTY, (), (), True, FALLBACK_SUGGESTIONS, None, notices)
+        return Answer.declined(
+            "", QuestionKind.EMPTY, suggestions=FALLBACK_SUGGESTIONS, notices=notices
+        )
     data = index.data
 
     measure = find_measure_id(q.text, data)
@@ -77,15 +79,8 @@ def answer(question: str, index: Index) -> Answer:
         hits = [Hit(measure, 1.0, (Match(measure.short_id, measure.short_id, "id"),))]
         if measure.successor and (after := data.measure(measure.successor)):
             hits.append(Hit(after, 0.9, ()))
-        return Answer(
-            q.text,
-            QuestionKind.MEASURE_ID,
-            tuple(hits),
-            measure.departments,
-            False,
-            (),
-            None,
-            notices,
+        return Answer.found(
+            q.text, QuestionKind.MEASURE_ID, tuple(hits), measure.departments, notices=notices
         )
 
     tokens = index.analyzer.tokens(q.text)
@@ -104,10 +99,12 @@ def answer(question: str, index: Index) -> Answer:
     if outside and (not hits or _off_topic(query, [w for w, _ in outside], hits[0], index)):
         word, category = outside[0]
         note = f"「{word}」（{category}）のことは、この計画の対象外のようです。"
-        return Answer(
-            q.text, QuestionKind.EVERYDAY, tuple(hits[:3]), (), True,
-            suggest(q.text, index), None, (*notices, note),
-        )  # fmt: skip
+        return Answer.declined(
+            q.text,
+            nearby=tuple(hits[:3]),
+            suggestions=suggest(q.text, index),
+            notices=(*notices, note),
+        )
 
     dept = find_department(q.text, data.departments)
     if dept is not None:
@@ -120,38 +117,24 @@ def answer(question: str, index: Index) -> Answer:
     # answer: it gives way to the best one the question says something specific about.
     hits = [h for h in hits if has_evidence(h, index)] or hits
     if not hits or hits[0].score < index.abstain_score or not has_evidence(hits[0], index):
-        return Answer(
-            q.text,
-            QuestionKind.EVERYDAY,
-            tuple(hits[:3]),
-            (),
-            True,
-            suggest(q.text, index),
-            None,
-            notices,
+        return Answer.declined(
+            q.text, nearby=tuple(hits[:3]), suggestions=suggest(q.text, index), notices=notices
         )
     needs = read_needs(query, hits, index, evidence, awareness, tokens=tokens)
     if len(needs) > 1:
-        return Answer(
+        return Answer.found(
             q.text,
             QuestionKind.EVERYDAY,
             interleave(needs, hits, MAX_HITS),
             union_departments(needs),
-            False,
             notices=notices,
             needs=tuple(needs),
         )
     departments = contact_departments(hits)
     labels = index.data.needs_of(hits[0].measure.id)
     one = (Need(labels[0], tuple(hits), departments),) if labels else ()
-    return Answer(
-        q.text,
-        QuestionKind.EVERYDAY,
-        tuple(hits),
-        departments,
-        False,
-        notices=notices,
-        needs=one,
+    return Answer.found(
+        q.text, QuestionKind.EVERYDAY, tuple(hits), departments, notices=notices, needs=one
     )
 
 
@@ -162,7 +145,7 @@ def answer_need(label: str, index: Index) -> Answer:
     other needs are ranked by their words."""
     category = index.data.need(label)
     if category is None:
-        return Answer(label, QuestionKind.EMPTY, (), (), True, FALLBACK_SUGGESTIONS)
+        return Answer.declined(label, QuestionKind.EMPTY, suggestions=FALLBACK_SUGGESTIONS)
     found = []
     if not category.catch_all:
         query = build_query(" ".join(category.words), index)
@@ -171,13 +154,8 @@ def answer_need(label: str, index: Index) -> Answer:
     rest = [Hit(m, 0.0, ()) for m in listed if m and m.id not in {h.measure.id for h in found}]
     hits = (*found, *rest)[:MAX_HITS]
     departments = contact_departments(hits[:1]) or hits[0].measure.departments
-    return Answer(
-        label,
-        QuestionKind.EVERYDAY,
-        hits,
-        departments,
-        False,
-        needs=(Need(label, hits, departments),),
+    return Answer.found(
+        label, QuestionKind.EVERYDAY, hits, departments, needs=(Need(label, hits, departments),)
     )
 
 
@@ -203,12 +181,11 @@ def _vague_answer(text, query, index: Index, awareness, notices) -> Answer:
     assert catch_all is not None
     broad = answer_need(catch_all.label, index)
     labels = tuple(n.label for n in index.data.needs if not n.catch_all)
-    return Answer(
+    return Answer.found(
         text,
         QuestionKind.EVERYDAY,
         broad.hits,
         broad.departments,
-        False,
         notices=notices,
         needs=broad.needs,
         narrow=labels,
@@ -393,7 +370,20 @@ def _department_answer(text, index, query, name, awareness, notices) -> Answer:
         own, key=lambda m: (-(scored[m.id].score if m.id in scored else 0.0), _order(m))
     )
     hits = tuple(scored.get(m.id) or Hit(m, 0.0, ()) for m in ordered)
-    return Answer(text, QuestionKind.DEPARTMENT, hits, (name,), not hits, (), name, notices)
+    if not hits:
+        # A department with no measure in the plan: say whom it was, and that nothing fits.
+        return Answer(
+            text,
+            QuestionKind.DEPARTMENT,
+            hits=(),
+            departments=(name,),
+            abstained=True,
+            department=name,
+            notices=notices,
+        )
+    return Answer.found(
+        text, QuestionKind.DEPARTMENT, hits, (name,), department=name, notices=notices
+    )
 
 
 def _history_answer(text, index, query, old: list[Hit], awareness, notices) -> Answer:
@@ -401,7 +391,7 @@ def _history_answer(text, index, query, old: list[Hit], awareness, notices) -> A
     current = index.search(query, plan=3, wants_awareness=awareness, limit=MAX_HITS)
     if top.measure.successor is None:
         note = f"第２期の「{top.measure.title}」は、第３期では終了しています。"
-        return Answer(text, QuestionKind.HISTORY, (top,), (), True, (), None, (*notices, note))
+        return Answer.declined(text, QuestionKind.HISTORY, nearby=(top,), notices=(*notices, note))
     successor = index.data.measure(top.measure.successor)
     assert successor is not None  # the loader checks every link
     lead = Hit(successor, top.score, top.matched)
@@ -411,8 +401,8 @@ def _history_answer(text, index, query, old: list[Hit], awareness, notices) -> A
         note = f"第２期の「{top.measure.title}」は、第３期でも同じ名前で続いています（{successor.short_id}）。"
     else:
         note = f"第２期の「{top.measure.title}」は、第３期では「{successor.title}」（{successor.short_id}）に引き継がれています。"
-    return Answer(
-        text, QuestionKind.HISTORY, hits, successor.departments, False, (), None, (*notices, note)
+    return Answer.found(
+        text, QuestionKind.HISTORY, hits, successor.departments, notices=(*notices, note)
     )
 
 

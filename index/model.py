@@ -311,6 +311,34 @@ class Answer:
     needs: tuple[Need, ...] = ()  # one per need read in the question; () when abstaining
     narrow: tuple[str, ...] = ()  # need labels to offer when the question names no need
 
+    @classmethod
+    def declined(
+        cls,
+        question: str,
+        kind: QuestionKind = QuestionKind.EVERYDAY,
+        *,
+        nearby: tuple[Hit, ...] = (),
+        suggestions: tuple[str, ...] = (),
+        notices: tuple[str, ...] = (),
+    ) -> Answer:
+        """Nothing in the plan fits: ``nearby`` measures for reference, words to try."""
+        return cls(question, kind, nearby, (), True, suggestions, None, notices)
+
+    @classmethod
+    def found(
+        cls,
+        question: str,
+        kind: QuestionKind,
+        hits: tuple[Hit, ...],
+        departments: tuple[str, ...],
+        *,
+        department: str | None = None,
+        notices: tuple[str, ...] = (),
+        needs: tuple[Need, ...] = (),
+        narrow: tuple[str, ...] = (),
+    ) -> Answer:
+        return cls(question, kind, hits, departments, False, (), department, notices, needs, narrow)
+
     @property
     def top(self) -> Hit | None:
         return self.hits[0] if self.hits else None
