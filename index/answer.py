@@ -5,7 +5,7 @@ from __future__ import annotations
 from index.contacts import contact_departments
 from index.engine import Index, QueryTerm
 from index.fuzzy import EXACT, PhraseMatch
-from index.model import Answer, Hit, Match, Measure, Need, QuestionKind
+from index.model import Answer, Hit, Match, Measure, Need, Path, QuestionKind
 from index.needs import interleave, need_hits, read_needs, union_departments
 from index.question import (
     MAX_QUESTION_CHARS,
@@ -76,7 +76,7 @@ def answer(question: str, index: Index) -> Answer:
 
     measure = find_measure_id(q.text, data)
     if measure is not None:
-        hits = [Hit(measure, 1.0, (Match(measure.short_id, measure.short_id, "id"),))]
+        hits = [Hit(measure, 1.0, (Match(measure.short_id, measure.short_id, Path.ID),))]
         if measure.successor and (after := data.measure(measure.successor)):
             hits.append(Hit(after, 0.9, ()))
         return Answer.found(
@@ -226,9 +226,9 @@ def build_query(text: str, index: Index, tokens: list[Token] | None = None) -> l
             # Spelled exactly, the words are the asker's own; a near spelling weighs less
             # and counts as one piece of evidence, as a vocabulary line does.
             if match.score == EXACT:
-                query.append(QueryTerm(term, OWN_WEIGHT, match.run, "spelled"))
+                query.append(QueryTerm(term, OWN_WEIGHT, match.run, Path.SPELLED))
             else:
-                query.append(QueryTerm(term, READING_WEIGHT, match.run, "reading"))
+                query.append(QueryTerm(term, READING_WEIGHT, match.run, Path.READING))
     # Sudachi runs once unless words were taken out of the question above.
     if tokens is None:
         tokens = index.analyzer.tokens(own_text)
@@ -236,7 +236,9 @@ def build_query(text: str, index: Index, tokens: list[Token] | None = None) -> l
         # An insider's short form (まるサポ, 就定) searches the name it stands for.
         for term in short.terms:
             if term.weight == 1.0 and term.term not in GENERIC_TERMS:
-                query.append(QueryTerm(term.term, ABBREVIATION_WEIGHT, short.run, "abbreviation"))
+                query.append(
+                    QueryTerm(term.term, ABBREVIATION_WEIGHT, short.run, Path.ABBREVIATION)
+                )
     own_terms = content_terms(tokens)
     plan = index.plans[3]
     for term in own_terms:
@@ -245,7 +247,7 @@ def build_query(text: str, index: Index, tokens: list[Token] | None = None) -> l
             for name_term in cut.terms if cut else ():
                 if name_term.weight == 1.0 and name_term.term not in GENERIC_TERMS:
                     query.append(
-                        QueryTerm(name_term.term, ABBREVIATION_WEIGHT, cut.run, "abbreviation")
+                        QueryTerm(name_term.term, ABBREVIATION_WEIGHT, cut.run, Path.ABBREVIATION)
                     )
     for term in own_terms:
         generic = GENERIC_WEIGHT if term.term in GENERIC_TERMS else 1.0
@@ -261,7 +263,7 @@ def build_query(text: str, index: Index, tokens: list[Token] | None = None) -> l
         weight = VOCAB_WEIGHT if in_plan else TRANSLATION_WEIGHT
         for term in expansion.terms:
             query.append(
-                QueryTerm(term.term, weight * term.weight, expansion.trigger, "vocabulary")
+                QueryTerm(term.term, weight * term.weight, expansion.trigger, Path.VOCABULARY)
             )
     return query
 
@@ -272,7 +274,9 @@ def _off_topic(query: list[QueryTerm], outside: list[str], top: Hit, index: Inde
     needs = {
         q.source
         for q in query
-        if q.via == "vocabulary" and not _within(q.source, outside) and not _weak(q.source, index)
+        if q.via == Path.VOCABULARY
+        and not _within(q.source, outside)
+        and not _weak(q.source, index)
     }
     # The asker's own compound words hold their parts: 保健福祉センター is one word, not
     # three pieces of evidence (保健, 福祉, センター).
@@ -323,7 +327,7 @@ def _particle(match: PhraseMatch) -> str:
 
 def _said(item: QueryTerm | Match) -> str:
     """What the asker said: a kana run is the phrase it spells (せいかつほご is 生活保護)."""
-    return item.term if item.via in ("reading", "spelled") else item.source
+    return item.term if item.via in (Path.READING, Path.SPELLED) else item.source
 
 
 def _weak(source: str, index: Index) -> bool:

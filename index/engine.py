@@ -13,7 +13,7 @@ from index.abbrev import AbbreviationTable, build_abbreviations
 from index.analysis_cache import AnalysisCache
 from index.bm25 import field_tf, idf, saturate
 from index.fuzzy import PhraseTable
-from index.model import Hit, Match, Measure, PlanData
+from index.model import Hit, Match, Measure, Path, PlanData
 from index.text import Analyzer, conjugation_twin, content_terms, is_content, normalize
 from index.vocab import Vocabulary
 
@@ -44,7 +44,7 @@ EXTRA_TERM_SHARE = 0.3
 # this top score nothing in the plan fits well enough to show. It depends on the corpus's
 # idf scale, so an index over other data (a test plan, another city) passes its own.
 ABSTAIN_SCORE = 4.5
-OWN_PATHS = frozenset({"", "spelled"})
+OWN_PATHS = frozenset({Path.OWN, Path.SPELLED})
 # Analyses kept per index: vocabulary phrases are a few hundred, so this bounds only
 # pathological input (the cache never holds question text beyond short phrases).
 ANALYZED_CACHE = 4096
@@ -57,9 +57,7 @@ class QueryTerm:
     term: str
     weight: float
     source: str  # the user's word (or vocabulary trigger) that led here
-    # "" own word; "spelled" own word typed in kana (counts as own); "reading" a near
-    # spelling; "vocabulary"; "abbreviation"
-    via: str = ""
+    via: str = Path.OWN
 
 
 @dataclass(slots=True)

@@ -221,15 +221,24 @@ class PlanData:
         return tuple(n.label for n in self.needs if measure_id in n.measures)
 
 
+class Path(StrEnum):
+    """How a query term was reached from the question."""
+
+    OWN = ""  # the asker's word itself
+    SPELLED = "spelled"  # the same, typed in kana and spelled exactly (counts as own)
+    READING = "reading"  # a near kana spelling of a plan phrase
+    VOCABULARY = "vocabulary"  # data/vocabulary.csv
+    ABBREVIATION = "abbreviation"  # an insider's short form of a plan name
+    ID = "id"  # the measure's number
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     """One query term that matched a measure, and how it was reached."""
 
     term: str  # the form found in the measure
     source: str  # the user's own word that led to it
-    # "" (the user's word itself) | "spelled" (the same, typed in kana) | "reading" (a near
-    # spelling) | "vocabulary" | "abbreviation" | "id"
-    via: str = ""
+    via: str = Path.OWN
     situation: str = ""  # the measure's situation phrase the term comes from, if only there
 
     @property

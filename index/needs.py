@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from index.contacts import contact_departments
 from index.engine import OWN_PATHS, Index, QueryTerm
-from index.model import Hit, Measure, Need, NeedCategory
+from index.model import Hit, Measure, Need, NeedCategory, Path
 from index.text import Token, content_terms, fold_kana
 
 MAX_NEEDS = 4
@@ -57,7 +57,7 @@ def word_needs(
     groups: dict[str, _Group] = {}
     # A word inside a phrase the vocabulary read as a whole (回る in 首が回らない) belongs
     # to that phrase, not to a need of its own.
-    phrased = {w for q in query if q.via == "vocabulary" for w in index.analyzed(q.source)}
+    phrased = {w for q in query if q.via == Path.VOCABULARY for w in index.analyzed(q.source)}
     said = [q for q in query if q.source in evidence and (q.via or q.source not in phrased)]
     for word, ranked in index.by_source(said, plan=3, wants_awareness=awareness).items():
         if not ranked or ranked[0][0] < WORD_SCORE:
@@ -203,7 +203,7 @@ def _named(query: list[QueryTerm], index: Index, found: set[str]) -> list[_Group
     phrases = [
         words
         for q in query
-        if q.via == "vocabulary" and len(words := frozenset(index.analyzed(q.source))) > 1
+        if q.via == Path.VOCABULARY and len(words := frozenset(index.analyzed(q.source))) > 1
     ]
     out = []
     for category in index.data.needs:
