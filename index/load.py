@@ -31,6 +31,7 @@ from index.model import (
     Situation,
     Status,
     VocabEntry,
+    VocabKind,
 )
 from index.text import normalize
 
@@ -61,7 +62,7 @@ OUTSIDE_COLUMNS = ("category", "words", "note")
 CONDITION_COLUMNS = ("id", "words", "note")
 
 LIST_SEPARATOR = ";"
-VOCAB_KINDS = ("同義", "展開")
+VOCAB_KINDS = frozenset(VocabKind)
 
 _ID = re.compile(r"^([23])-([1-9])-([1-9])-([1-9][0-9]*)$")
 _SECTION = re.compile(r"^([1-9])-([1-9])$")
@@ -406,7 +407,7 @@ class _Checker:
     def unused_words(self, file, line, kind, terms, targets, plan_text) -> None:
         """Warn about words that cannot help search: a 展開 target the plan never uses, or a
         同義 group none of whose words is in the plan."""
-        if kind == "展開":
+        if kind == VocabKind.EXPAND:
             missing = _unused(targets, plan_text)
             column = "targets"
         else:
@@ -447,18 +448,18 @@ class _Checker:
             if not terms:
                 self.problem(file, row.line, "terms", "空欄です。")
                 continue
-            if kind == "同義" and len(terms) < 2:
+            if kind == VocabKind.SYNONYM and len(terms) < 2:
                 self.problem(
                     file, row.line, "terms", "同義には「;」で区切って二つ以上の語を書いてください。"
                 )
-            if kind == "同義" and targets:
+            if kind == VocabKind.SYNONYM and targets:
                 self.problem(
                     file,
                     row.line,
                     "targets",
                     "同義の行では空欄にしてください（terms に並べます）。",
                 )
-            if kind == "展開" and not targets:
+            if kind == VocabKind.EXPAND and not targets:
                 self.problem(file, row.line, "targets", "展開の行には検索に加える語が必要です。")
             for column, words in (("terms", terms), ("targets", targets)):
                 for word in words:
@@ -475,7 +476,7 @@ class _Checker:
                         )
             for term in terms:
                 key = (kind, normalize(term))
-                if kind == "同義" and key in seen:
+                if kind == VocabKind.SYNONYM and key in seen:
                     self.problem(
                         file, row.line, "terms", f"「{term}」は {seen[key]}行目の同義にもあります。"
                     )

@@ -82,13 +82,16 @@ class Measure:
         return self.id.split("-", 1)[1]
 
 
+class VocabKind(StrEnum):
+    """The kind column of data/vocabulary.csv, as staff write it."""
+
+    SYNONYM = "同義"  # every term means the same
+    EXPAND = "展開"  # each term also searches the targets (one way: 家賃 finds 住居, not back)
+
+
 @dataclass(frozen=True, slots=True)
 class VocabEntry:
-    """One line of data/vocabulary.csv.
-
-    kind "synonym": every term in ``terms`` means the same; kind "expand": each of
-    ``terms`` also searches ``targets`` (one way: 家賃 finds 住居, 住居 does not find 家賃).
-    """
+    """One line of data/vocabulary.csv (see VocabKind)."""
 
     line: int
     kind: str

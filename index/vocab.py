@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from index.model import OutsideTopic, VocabEntry
+from index.model import OutsideTopic, VocabEntry, VocabKind
 from index.text import Analyzer, Term, content_terms, fold_kana, normalize
 
 # In data/outside.csv, 国民健康保険&加入: the question names both.
@@ -81,7 +81,7 @@ class Vocabulary:
 
         for entry in entries:
             for term in entry.terms:
-                if entry.kind == "同義":
+                if entry.kind == VocabKind.SYNONYM:
                     targets = tuple(t for t in entry.terms if t != term)
                 else:
                     targets = entry.targets
