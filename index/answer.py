@@ -110,7 +110,7 @@ def answer(question: str, index: Index) -> Answer:
     if dept is not None:
         return _department_answer(q.text, index, query, dept.name, awareness, notices)
     evidence = evidence_words(query, index)
-    vague = not outside and _is_vague(spell(q.text, index), evidence, index)
+    vague = not outside and _is_vague(q.text, query, evidence, index)
     if vague:
         return _vague_answer(q.text, query, index, awareness, notices)
     # A measure met only on words that run across the plan (男性 in 男性相談, 相談) is no
@@ -163,15 +163,17 @@ def _catch_all(index: Index):
     return next((n for n in index.data.needs if n.catch_all), None)
 
 
-def _is_vague(text: str, evidence: frozenset[str], index: Index) -> bool:
+def _is_vague(text: str, query: list[QueryTerm], evidence: frozenset[str], index: Index) -> bool:
     """Hardship named in general words only (「生活が苦しい」「どうしたらいいか分からない」):
     every word that could carry an answer is part of such a phrase."""
     catch_all = _catch_all(index)
     if catch_all is None:
         return False
+    # A kana run is the phrase it spells (セイカツホゴ is 生活保護): read the words as said.
+    if any(q.via in (Path.READING, Path.SPELLED) for q in query):
+        text = spell(text, index)
     named = [w for w in catch_all.vague if w in text]
-    # A kana run is the phrase it spells (セイカツホゴ is 生活保護).
-    words = {spell(word, index) for word in evidence} if named else set()
+    words = {_said(q) for q in query if q.source in evidence}
     return bool(named) and all(any(word in phrase for phrase in named) for word in words)
 
 

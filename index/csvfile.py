@@ -36,7 +36,6 @@ def read_csv(
     shown: str,
     required: tuple[str, ...],
     problems: list[Problem],
-    warnings: list[Problem],
 ) -> CsvFile | None:
     """Parse ``path``; append problems; return None when the file cannot be read at all."""
     try:

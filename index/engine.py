@@ -120,7 +120,6 @@ class PlanIndex:
     # term -> the documents where it comes only from situation phrases (see phrase_factor):
     # every other posting counts in full without a look at the phrases.
     phrased: dict[str, frozenset[int]] = field(default_factory=dict)
-    by_doc: dict[str, dict[int, float]] = field(default_factory=dict)  # postings by document
 
     def has(self, term: str) -> bool:
         return term in self.postings
@@ -175,11 +174,7 @@ class Index:
         before scoring, not filtered after."""
         index = self.plans[plan]
         best = _best_terms(query, index)
-        # A need's few measures are looked up in each term's postings rather than the
-        # postings walked for them (in document order, as the postings are).
-        allowed = (
-            None if only is None else sorted(index.doc_of[m] for m in only if m in index.doc_of)
-        )
+        allowed = None if only is None else {index.doc_of[m] for m in only if m in index.doc_of}
         matched: dict[int, list[tuple[float, QueryTerm]]] = defaultdict(list)
         own: dict[int, float] = defaultdict(float)
         # Per document and evidence group (one vocabulary line or kana run): best, sum.
@@ -188,12 +183,9 @@ class Index:
         for q in best.values():
             key = (q.via, q.source)
             phrased = index.phrased.get(q.term, ())
-            if allowed is None:
-                pairs = index.postings[q.term]
-            else:
-                values = index.by_doc[q.term]
-                pairs = [(d, values[d]) for d in allowed if d in values]
-            for doc_id, value in pairs:
+            for doc_id, value in index.postings[q.term]:
+                if allowed is not None and doc_id not in allowed:
+                    continue
                 contribution = q.weight * value
                 if doc_id in phrased:
                     contribution *= index.docs[doc_id].phrase_factor(q.term, said)
@@ -400,10 +392,5 @@ def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
         for term in doc.phrases_of:
             phrased[term].add(doc_id)
     return PlanIndex(
-        docs,
-        doc_of,
-        dict(text_df),
-        dict(postings),
-        {t: frozenset(d) for t, d in phrased.items()},
-        {t: dict(pairs) for t, pairs in postings.items()},
+        docs, doc_of, dict(text_df), dict(postings), {t: frozenset(d) for t, d in phrased.items()}
     )

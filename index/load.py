@@ -115,7 +115,7 @@ class _Checker:
 
     def read(self, name: str, columns: tuple[str, ...]) -> CsvFile | None:
         path = self.data_dir / name
-        file = read_csv(path, shown_path(path), columns, self.problems, self.warnings)
+        file = read_csv(path, shown_path(path), columns, self.problems)
         if file is not None:
             for row in file.rows:
                 for column, value in row.values.items():

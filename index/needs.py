@@ -127,10 +127,8 @@ def clause_needs(
     (from one pass over the whole question's postings), and the need its best measures
     share takes the clause's evidence words."""
     said = [q for q in query if q.source in evidence]
-    per_word = {
-        word: {m.id: (score, m) for score, m in ranked}
-        for word, ranked in index.by_source(said, plan=3, wants_awareness=awareness).items()
-    }
+    by_word = index.by_source(said, plan=3, wants_awareness=awareness)
+    per_word = {word: {m.id: (score, m) for score, m in ranked} for word, ranked in by_word.items()}
     reached = [
         (fold_kana(source), source, frozenset(index.analyzed(source)))
         for source in {q.source for q in query if q.via and q.source in per_word}
@@ -171,7 +169,7 @@ def clause_needs(
         # A clause may name a second need in a word of its own (家賃を滞納、クビになった):
         # a strong word whose best measures are none of the first need's is that need.
         for word in words:
-            other = _leads_to(per_word[word], label, index)
+            other = _leads_to(by_word[word], label, index)
             if other is not None:
                 extra = groups.setdefault(other[0], _Group(other[0]))
                 extra.words.add(word)
@@ -180,11 +178,12 @@ def clause_needs(
 
 
 def _leads_to(
-    scored: dict[str, tuple[float, Measure]], label: str, index: Index
+    ranked: list[tuple[float, Measure]], label: str, index: Index
 ) -> tuple[str, float] | None:
-    """The need a word alone leads to when that is not ``label``: its best measure scores
-    WORD_SCORE and none of its closest measures answers ``label``; else None."""
-    ranked = sorted(scored.values(), key=lambda item: (-item[0], item[1].id))[:3]
+    """The need a word alone leads to when that is not ``label``: its best measure (of
+    ``ranked``, best first as Index.by_source gives them) scores WORD_SCORE and none of its
+    closest measures answers ``label``; else None."""
+    ranked = ranked[:3]
     if not ranked or ranked[0][0] < WORD_SCORE:
         return None
     close = [m for score, m in ranked if score >= ranked[0][0] * WORD_SHARE]
@@ -280,7 +279,7 @@ def read_needs(
     hub = next((n for n in index.data.needs if n.catch_all), None)
     if len(out) > 1 and hub is not None and all(n.label != hub.label for n in out):
         # Several needs at once are what the general windows (自立相談支援, 福祉まるごと
-        # サポートセンター) are for: they close the list when there is room.
+        # サポートセンター) are for: they close the list.
         hits = tuple(Hit(m, 0.0, ()) for m in map(index.data.measure, hub.measures[:HUB_HITS]) if m)
         out.append(Need(hub.label, hits, contact_departments(hits[:1])))
     if out and flat and _has_label(flat[0], out[0], index) and not _leads(out[0], flat[0]):
