@@ -105,7 +105,10 @@ class _Asked:
 
     def names(self, word: str, terms: frozenset[str]) -> bool:
         """The question names the word: all its terms, or a longer term that holds it (an
-        abbreviation's 就労定着支援 names 就労定着)."""
+        abbreviation's 就労定着支援 names 就労定着). A word of one character names it only as
+        a term of its own: 子 is in 様子 and 調子 too."""
+        if len(word) == 1:
+            return word in self.terms
         return bool(terms) and terms <= self.terms or word in self.text
 
 
@@ -167,11 +170,13 @@ class Index:
         wants_awareness: bool = False,
         limit: int | None = None,
         only: frozenset[str] | None = None,
+        whole: list[QueryTerm] | None = None,
     ) -> list[Hit]:
         """Score every measure of ``plan`` that matches any query term, best first.
 
         ``only``: measure ids to consider (the measures of one need); the rest are skipped
-        before scoring, not filtered after."""
+        before scoring, not filtered after. ``whole``: the whole question when ``query`` is
+        part of it (one need's words): whom a measure is for is read from all it says."""
         index = self.plans[plan]
         best = _best_terms(query, index)
         allowed = None if only is None else {index.doc_of[m] for m in only if m in index.doc_of}
@@ -200,7 +205,7 @@ class Index:
                     group[0] = max(group[0], contribution)
                     group[1] += contribution
         scores = []
-        asked = _Asked.of(query)
+        asked = _Asked.of(whole or query)
         for doc_id in matched:
             score = own[doc_id] + sum(
                 best_ + EXTRA_TERM_SHARE * (total - best_)
@@ -220,11 +225,16 @@ class Index:
         ]
 
     def by_source(
-        self, query: list[QueryTerm], plan: int = 3, *, wants_awareness: bool = False
+        self,
+        query: list[QueryTerm],
+        plan: int = 3,
+        *,
+        wants_awareness: bool = False,
+        whole: list[QueryTerm] | None = None,
     ) -> dict[str, list[tuple[float, Measure]]]:
         """For each word of the asker (term source), the measures it reaches and the score
         it alone gives each, best first: what searching each word alone would give, in one
-        pass over the postings."""
+        pass over the postings. ``whole`` as in search."""
         index = self.plans[plan]
         per: dict[str, dict[int, list[float]]] = defaultdict(dict)
         best = _best_terms(query, index)
@@ -242,7 +252,7 @@ class Index:
                     group[0] = max(group[0], contribution)
                     group[1] += contribution
         reached = {q.source for q in query if q.via not in OWN_PATHS}
-        asked = _Asked.of(query)
+        asked = _Asked.of(whole or query)
         factors: dict[int, float] = {}
         out: dict[str, list[tuple[float, Measure]]] = {}
         for source, docs in per.items():

@@ -59,7 +59,9 @@ def word_needs(
     # to that phrase, not to a need of its own.
     phrased = {w for q in query if q.via == Path.VOCABULARY for w in index.analyzed(q.source)}
     said = [q for q in query if q.source in evidence and (q.via or q.source not in phrased)]
-    for word, ranked in index.by_source(said, plan=3, wants_awareness=awareness).items():
+    for word, ranked in index.by_source(
+        said, plan=3, wants_awareness=awareness, whole=query
+    ).items():
         if not ranked or ranked[0][0] < WORD_SCORE:
             continue
         for score, measure in ranked[:3]:
@@ -127,7 +129,7 @@ def clause_needs(
     (from one pass over the whole question's postings), and the need its best measures
     share takes the clause's evidence words."""
     said = [q for q in query if q.source in evidence]
-    by_word = index.by_source(said, plan=3, wants_awareness=awareness)
+    by_word = index.by_source(said, plan=3, wants_awareness=awareness, whole=query)
     per_word = {word: {m.id: (score, m) for score, m in ranked} for word, ranked in by_word.items()}
     reached = [
         (fold_kana(source), source, frozenset(index.analyzed(source)))
@@ -193,7 +195,9 @@ def _leads_to(
     return (needs[0], ranked[0][0]) if needs else None
 
 
-def _named(query: list[QueryTerm], index: Index, found: set[str]) -> list[_Group]:
+def _named(
+    query: list[QueryTerm], index: Index, found: set[str], read: bool = False
+) -> list[_Group]:
     """Needs the asker names in the words of data/needs.csv (失業, 眠れない) that no measure
     vote found: a word of job loss leads to the housing benefit first, yet it is also a need
     for work."""
@@ -215,6 +219,14 @@ def _named(query: list[QueryTerm], index: Index, found: set[str]) -> list[_Group
             and terms <= own
             and not any(terms < phrase for phrase in phrases)
         ]
+        if not named and read:
+            # In a record of several clauses, a phrase the vocabulary reads as this need's
+            # word (仕事を辞め -> 離職) names it too; a one-line question keeps to its words.
+            targets = {q.term: q.source for q in query if q.via == Path.VOCABULARY}
+            named = [targets[w] for w in category.words if w in targets]
+            if named:
+                out.append(_Group(category.label, set(named)))
+            continue
         if named:
             words = {t for w in named for t in index.analyzed(w)}
             out.append(_Group(category.label, words, named=True))
@@ -241,7 +253,7 @@ def read_needs(
         groups = clause_needs(parts, query, index, evidence, awareness)
     else:
         groups = word_needs(query, index, evidence, awareness)
-    groups += _named(query, index, {g.label for g in groups})
+    groups += _named(query, index, {g.label for g in groups}, read=len(parts) > 1)
     if len(groups) < 2:
         return []
     # The strongest few are enough to fill MAX_NEEDS after merging; each costs a search.
@@ -257,7 +269,7 @@ def read_needs(
         if floor and not any(h.score >= floor and h.measure.id in category.measures for h in flat):
             continue
         terms = [q for q in query if q.source in group.words]
-        hits = need_hits(terms, category, index, awareness)
+        hits = need_hits(terms, category, index, awareness, whole=query)
         if hits:
             first = min((rank.get(h.measure.id, len(rank)) for h in hits), default=len(rank))
             needs.append((first, Need(group.label, tuple(hits), contact_departments(hits))))
@@ -271,10 +283,18 @@ def read_needs(
     out: list[Need] = []
     for _, need in needs:
         # Two needs answered by the same measures are one need named twice (住まい and
-        # 家計 for 家賃の滞納): the one the question points to first stands for both.
-        first = need.hits[0].measure.id
-        if not any(first == h.measure.id for kept in out for h in kept.hits[:NEED_CARDS]):
+        # 家計 for 家賃の滞納): the one the question points to first stands for both. A need
+        # whose first measure is already shown but whose second is not is a need of its own
+        # (進学 beside 勉強 in a household on welfare): it leads with what is new.
+        shown = {h.measure.id for kept in out for h in kept.hits[:NEED_CARDS]}
+        cards = {h.measure.id for h in need.hits[:NEED_CARDS]}
+        if need.hits[0].measure.id not in shown:
             out.append(need)
+        elif cards - shown:
+            new = [h for h in need.hits if h.measure.id not in shown]
+            if new[0].score > 0:
+                again = (h for h in need.hits if h.measure.id in shown)
+                out.append(Need(need.label, (*new, *again), need.departments))
     out = out[:MAX_NEEDS]
     hub = next((n for n in index.data.needs if n.catch_all), None)
     if len(out) > 1 and hub is not None and all(n.label != hub.label for n in out):
@@ -291,13 +311,22 @@ def read_needs(
 
 
 def need_hits(
-    terms: list[QueryTerm], category: NeedCategory, index: Index, awareness: bool
+    terms: list[QueryTerm],
+    category: NeedCategory,
+    index: Index,
+    awareness: bool,
+    whole: list[QueryTerm] | None = None,
 ) -> list[Hit]:
     """The category's measures that ``terms`` reach, best first; the need's front door
     (its first measure in data/needs.csv: the general window for that need, such as
     あんしんケアセンター for 介護) stands among the first NEED_CARDS."""
     hits = index.search(
-        terms, plan=3, wants_awareness=awareness, limit=NEED_HITS, only=category.members
+        terms,
+        plan=3,
+        wants_awareness=awareness,
+        limit=NEED_HITS,
+        only=category.members,
+        whole=whole,
     )
     front = index.data.measure(category.measures[0])
     shown = [h.measure.id for h in hits[:NEED_CARDS]]

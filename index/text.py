@@ -45,6 +45,7 @@ STOP_WORDS = frozenset(
     くる 来る いく 行く 見る 図る 持つ 使う 使える 出る 入る 取る 受ける 呉れる くれる 貰う もらう
     ちゃう しまう 仕舞う みたい 感じ 方々 的 場合 全部 一通り 色々 いろいろ ちょっと すごい 凄い
     知りたい 教える 人 方 さん 様 本人 自分 千葉 千葉市 市 今日 最近
+    おる 居る 下さる くださる 頂く いただく 致す いたす 御座る ござる
     """.split()
 )
 # Single characters are noise in both directions except these meaningful ones.

@@ -98,6 +98,26 @@ def test_a_measure_for_a_group_the_question_does_not_name_ranks_below(space_anal
     assert first(plan, tenant) == "3-1-1-1"
 
 
+def test_whom_a_measure_is_for_is_read_from_the_whole_question(space_analyzer):
+    from dataclasses import replace
+
+    from index.model import Condition
+
+    plan = _plan(_measure(1, "学習 支援", "勉強 宿題"), _measure(2, "家計 相談", "勉強 家計"))
+    plan = replace(plan, conditions=(Condition(2, "3-1-1-1", ("子ども", "子")),))
+    index = build(plan, space_analyzer)
+    study = [QueryTerm("勉強", 1.0, "勉強")]
+    child = QueryTerm("子", 1.0, "子")
+    # One need's words (勉強) searched alone: the child is named elsewhere in the question.
+    assert index.search(study)[0].measure.id == "3-1-1-2"
+    assert index.search(study, whole=[*study, child])[0].measure.id == "3-1-1-1"
+    by_word = index.by_source(study, whole=[*study, child])
+    assert by_word["勉強"][0][1].id == "3-1-1-1"
+    # A one-character word names the group only as a word of its own: 子 is in 様子 too.
+    manner = QueryTerm("様子", 1.0, "様子")
+    assert index.search(study, whole=[*study, manner])[0].measure.id == "3-1-1-2"
+
+
 def test_a_situation_phrase_counts_by_how_much_of_it_the_question_says(space_analyzer):
     from dataclasses import replace
 

@@ -147,3 +147,22 @@ def test_interleave_covers_every_need_before_repeating_one():
     assert order == ["3-3-3-3", "3-1-3-4", "3-1-1-3", "3-3-3-5", "3-1-4-1", "3-3-3-1", "3-9-9-9"]
     assert len(interleave(needs, list(flat), 4)) == 4
     assert union_departments(needs) == ("保護課", "消費生活センター", "雇用推進課")
+
+
+def test_a_record_names_a_need_in_a_phrase_the_vocabulary_reads(index):
+    # 仕事を辞めた is read as 離職, a word of the need 仕事: in a record of several
+    # sentences that is a need of its own beside the care it was given up for.
+    result = answer(
+        "Cさん（40代女性）。父の介護で仕事を辞めた。父は物忘れがひどくなっているとのこと。", index
+    )
+    assert labels(result)[0] == "介護"
+    assert "仕事" in labels(result)
+
+
+def test_no_two_needs_lead_with_the_same_measure(index):
+    for question in (
+        CASE_NOTE,
+        "Cさん（40代女性）。父の介護で仕事を辞めた。家賃も払えないとのこと。",
+    ):
+        firsts = [n.hits[0].measure.id for n in answer(question, index).needs]
+        assert len(set(firsts)) == len(firsts)

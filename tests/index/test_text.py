@@ -74,3 +74,10 @@ def test_verbal_nouns_and_verbs_are_twins():
     assert conjugation_twin(Term("見守る", 1.0, "見守る", "動詞")) == "見守り"
     assert conjugation_twin(Term("センター", 1.0, "センター", "名詞")) is None
     assert conjugation_twin(Term("あり", 1.0, "あり", "名詞")) is None
+
+
+def test_auxiliary_verbs_of_politeness_are_not_content(analyzer):
+    # 「寝泊まりしており」: おる is the auxiliary of a continuing state, not a need.
+    terms = [t.term for t in content_terms(analyzer.tokens("ネットカフェで寝泊まりしており"))]
+    assert "寝泊まり" in terms
+    assert "おる" not in terms
