@@ -6,7 +6,7 @@ from index.contacts import contact_departments
 from index.engine import Index, QueryTerm
 from index.fuzzy import EXACT, PhraseMatch
 from index.model import Answer, Hit, Match, Measure, Need, Path, QuestionKind
-from index.needs import interleave, need_hits, read_needs, union_departments
+from index.needs import clause_tokens, interleave, need_hits, read_needs, union_departments
 from index.question import (
     MAX_QUESTION_CHARS,
     clean,
@@ -60,6 +60,9 @@ NOT_EVIDENCE = GENERIC_TERMS | frozenset(
     生活 暮らし 暮らす 困る 大変 問題 必要 実施 推進 充実 連携 体制 活用 提供
     """.split()
 )
+# A question of this many clauses is a record, not a one-line inquiry.
+RECORD_CLAUSES = 3
+RECORD_HITS = 3
 FALLBACK_SUGGESTIONS = ("家賃", "借金", "仕事", "ひきこもり", "ひとり親", "高齢者")
 
 
@@ -96,7 +99,14 @@ def answer(question: str, index: Index) -> Answer:
     outside = index.vocabulary.outside(q.text, [q.term for q in query if _is_unit(q)])
     # Before the department: 「地域福祉課の出張旅費」 names a department but asks about staff
     # business, and a department's measures are no answer to it.
-    if outside and (not hits or _off_topic(query, [w for w, _ in outside], hits[0], index)):
+    # A record of several sentences reads a word of city-hall business (調理師免許) as one
+    # detail among others: it is declined only when none of the first measures is met on
+    # more than that word.
+    record = len(clause_tokens(tokens)) >= RECORD_CLAUSES
+    first = hits[:RECORD_HITS] if record else hits[:1]
+    if outside and (
+        not hits or all(_off_topic(query, [w for w, _ in outside], hit, index) for hit in first)
+    ):
         word, category = outside[0]
         note = f"「{word}」（{category}）のことは、この計画の対象外のようです。"
         return Answer.declined(

@@ -137,3 +137,17 @@ def test_a_short_kana_word_alone_is_read_when_spelled_exactly(index):
     result = answer("やちん はらえない", index)
     assert not result.abstained
     assert any(m.via == "spelled" and m.term == "家賃" for h in result.hits for m in h.matched)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        "Cさん（40代男性）、妻と中学生の子の3人世帯。勤めていた店が閉店し、借入の返済も"
+        "残っているとのこと。調理師免許を持っていると話す。",
+        "Fさん（40代男性）。自営業を廃業し借金が残った。妻はパート。犬の登録もまだとのこと。",
+    ],
+)
+def test_a_record_is_not_declined_for_city_hall_business_named_in_passing(index, record):
+    result = answer(record, index)
+    assert not result.abstained
+    assert "3-1-3-4" in [h.measure.id for h in result.hits[:3]]
