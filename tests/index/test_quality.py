@@ -59,6 +59,12 @@ CASENOTES_H = {"hit@1": 0.73, "hit@3": 0.88, "department@1": 0.60, "needs@5": 0.
 # 0.833, needs@5 0.789, department 0.769; multi needs@5 0.817); tuning sets since.
 LONGTAIL_I = {"hit@1": 0.87, "hit@3": 0.92, "department@1": 0.90, "abstain": 0.87}
 CASENOTES_I = {"hit@1": 0.84, "hit@3": 0.95, "department@1": 0.79, "needs@5": 0.79}
+# longtail-j.jsonl and casenotes-j.jsonl: the last blind pair, written while -i was being
+# read and measured once on build 8ca017a (0.901 / 0.958 / department 0.885 / abstain 0.867
+# / false abstain 0.016; case notes first 0.775, needs@5 0.740, department 0.676; multi
+# needs@5 0.857). Nothing has been changed because of them: these floors are those figures.
+LONGTAIL_J = {"hit@1": 0.90, "hit@3": 0.95, "department@1": 0.88, "abstain": 0.86}
+CASENOTES_J = {"hit@1": 0.80, "hit@3": 0.90, "department@1": 0.66, "needs@5": 0.78}
 
 
 @pytest.mark.parametrize(
@@ -84,6 +90,8 @@ CASENOTES_I = {"hit@1": 0.84, "hit@3": 0.95, "department@1": 0.79, "needs@5": 0.
         ("casenotes-h.jsonl", 179, CASENOTES_H, 0.01),
         ("longtail-i.jsonl", 212, LONGTAIL_I, 0.0),
         ("casenotes-i.jsonl", 128, CASENOTES_I, 0.01),
+        ("longtail-j.jsonl", 236, LONGTAIL_J, 0.02),
+        ("casenotes-j.jsonl", 121, CASENOTES_J, 0.01),
     ],
 )
 def test_question_sets_stay_at_or_above_the_floors(index, name, count, floors, false_abstain):
