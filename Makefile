@@ -51,6 +51,7 @@ eval: install
 	$(BIN)/soudan eval tests/fixtures/dev.jsonl
 
 bench: install
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/search_bench.py
 
 # Known vulnerabilities in the installed packages. --strict: an unreachable advisory

@@ -85,6 +85,65 @@ print(json.dumps({
 """
 
 
+# Plain BM25 from bm25s over the same Sudachi terms of the same measures, in a fresh
+# interpreter: the floor a keyword search library sets for this corpus (issue 15). It needs
+# the bench extra (pip install -e '.[bench]'); without it the comparison is left out.
+BM25S_CODE = """
+import time
+_t0 = time.perf_counter()
+import json, sys
+sys.path.insert(0, "benchmarks")
+import bm25s
+from search_bench import load_and_build_data, read_questions
+from index.text import SudachiAnalyzer, content_terms
+scale, passes = int(sys.argv[1]), int(sys.argv[2])
+data = load_and_build_data(scale)
+analyzer = SudachiAnalyzer()
+def terms(text):
+    return [t.term for t in content_terms(analyzer.tokens(text))]
+measures = data.plan_measures(3)
+corpus = [
+    terms(" 。 ".join([m.title, m.summary, m.section_title, " ".join(m.departments),
+                      *data.situations_of(m.id)]))
+    for m in measures
+]
+retriever = bm25s.BM25()
+retriever.index(corpus, show_progress=False)
+questions = read_questions()
+def ask(q):
+    words = [w for w in terms(q) if w in retriever.vocab_dict] or ["-"]
+    if words == ["-"]:
+        return None
+    return retriever.retrieve([words], k=10, show_progress=False)
+ask(questions[0])
+t_first = time.perf_counter()
+samples = []
+for _ in range(passes):
+    for q in questions:
+        t = time.perf_counter()
+        ask(q)
+        samples.append((time.perf_counter() - t) * 1000)
+print(json.dumps({"start_s": t_first - _t0, "latency_ms": samples, "measures": len(measures)}))
+"""
+
+
+def bm25s_side(scale: int, passes: int) -> dict | None:
+    """bm25s on the same corpus and questions, or None when it is not installed."""
+    try:
+        import bm25s  # noqa: F401
+    except ImportError:
+        return None
+    result, _ = run_json(["-c", BM25S_CODE, str(scale), str(passes)])
+    return result
+
+
+def load_and_build_data(scale: int):
+    from index.load import load
+
+    data = load(DATA_DIR)
+    return scaled_corpus(data, scale) if scale > 1 else data
+
+
 # --- statistics -------------------------------------------------------------------------
 
 
@@ -418,6 +477,30 @@ def report_scaled(one: dict, big: dict) -> list[str]:
     return lines
 
 
+def report_bm25s(rows: list[tuple[int, dict, dict, dict | None]]) -> list[str]:
+    """Side by side with bm25s: per question (mean and p99) and start to first answer."""
+    lines = ["", "6. side by side with plain BM25 (bm25s, same Sudachi terms, same questions)"]
+    if any(side is None for *_, side in rows):
+        return [*lines, "  bm25s がないため比較を省きました（pip install -e '.[bench]'）"]
+    lines.append(
+        f"  {'corpus':<8}{'ours mean':>11}{'bm25s mean':>12}{'ratio':>8}"
+        f"{'ours p99':>10}{'bm25s p99':>11}{'ours start':>12}{'bm25s start':>13}"
+    )
+    for scale, run, start, side in rows:
+        ours = run["latency_ms"]
+        theirs = side["latency_ms"]
+        mean_ours, mean_theirs = sum(ours) / len(ours), sum(theirs) / len(theirs)
+        lines.append(
+            f"  {f'{scale}x':<8}{mean_ours:>9.2f}ms{mean_theirs:>10.2f}ms"
+            f"{mean_ours / mean_theirs:>7.1f}x{latency_summary(ours)['p99']:>8.2f}ms"
+            f"{latency_summary(theirs)['p99']:>9.2f}ms{start:>11.2f}s{side['start_s']:>12.2f}s"
+        )
+    lines.append("  (targets: mean within 1.5x at 1x and 3x at 100x; 100x p99 < 20 ms; start")
+    lines.append("   < 0.4 s at 1x and < 3 s at 100x. Start: ours from stored analyses at 1x,")
+    lines.append("   a first build at 100x; bm25s tokenizes and indexes on every start.)")
+    return lines
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20, help="timed passes over the questions")
@@ -445,10 +528,16 @@ def main(argv: list[str] | None = None) -> None:
         # As the bot runs: the data's analyses stored by the first start above.
         one = worker(1, BUILDS_1X, args.repeat, len(questions), cache_dir)
     lines = ["相談ナビ search benchmark", *machine_lines(), *report_1x(first, cold, one)]
+    progress("bm25s 1x ...")
+    sides = [(1, one, cold["wall"], bm25s_side(1, args.repeat))]
     if args.scale > 1:
         progress(f"{args.scale}x: one build and one pass (about a minute) ...")
         big = worker(args.scale, BUILDS_SCALED, PASSES_SCALED, WARMUP_SCALED)
         lines += report_scaled(one, big)
+        progress(f"bm25s {args.scale}x ...")
+        start = median(big["load_build_s"])
+        sides.append((args.scale, big, start, bm25s_side(args.scale, PASSES_SCALED)))
+    lines += report_bm25s(sides)
     lines += ["", f"total benchmark time: {time.perf_counter() - started:.0f} s"]
     print("\n".join(lines))
 

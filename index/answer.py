@@ -381,7 +381,12 @@ def suggest(text: str, index: Index) -> tuple[str, ...]:
 def _department_answer(text, index, query, name, awareness, notices) -> Answer:
     # That department's measures, the ones the rest of the question is about first.
     own = [m for m in index.data.plan_measures(3) if name in m.departments]
-    scored = {h.measure.id: h for h in index.search(query, plan=3, wants_awareness=awareness)}
+    scored = {
+        h.measure.id: h
+        for h in index.search(
+            query, plan=3, wants_awareness=awareness, only=frozenset(m.id for m in own)
+        )
+    }
     ordered = sorted(
         own, key=lambda m: (-(scored[m.id].score if m.id in scored else 0.0), _order(m))
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from index.abbrev import AbbreviationTable, build_abbreviations
 from index.analysis_cache import AnalysisCache
 from index.bm25 import field_tf, idf, saturate
@@ -50,6 +52,11 @@ OWN_PATHS = frozenset({Path.OWN, Path.SPELLED})
 ANALYZED_CACHE = 4096
 SHARE_MIN_DOCS = 20
 PHRASE_FLOOR = 0.6
+# Factor vectors kept per plan index (see PlanIndex.factors): a few questions' worth.
+FACTORS_KEPT = 8
+# Phrase factors kept per plan index: bounded, cleared when full. A key holds only words of
+# the plan's own phrases, never a question's text.
+PHRASE_FACTORS_KEPT = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +124,52 @@ class PlanIndex:
     docs: list[_Doc]
     doc_of: dict[str, int]  # measure id -> position in docs
     text_df: dict[str, int]  # term -> measures whose title or summary has it
-    # term -> [(doc, idf x saturated BM25F tf)]: everything but the query weight is known
-    # at build time, so a search is one multiply per posting.
-    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    # term -> (documents ascending, idf x saturated BM25F tf of each): everything but the
+    # query weight is known at build time, so a term's part of a search is one vector
+    # multiply, whatever the number of measures.
+    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     # term -> the documents where it comes only from situation phrases (see phrase_factor):
     # every other posting counts in full without a look at the phrases.
     phrased: dict[str, frozenset[int]] = field(default_factory=dict)
+    # term -> (positions in its postings, their documents, the words of their phrases) of
+    # the phrased documents.
+    phrased_at: dict[str, tuple[np.ndarray, tuple[int, ...], frozenset[str]]] = field(
+        default_factory=dict
+    )
+    # Per document: an awareness measure; its place in measure-id order (ties break by id).
+    awareness: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    id_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # The groups of data/conditions.csv, each with the documents it applies to: a question
+    # is checked once per group, not once per measure.
+    groups: tuple[tuple[tuple[tuple[str, frozenset[str]], ...], np.ndarray], ...] = ()
+    _factors: dict[tuple[frozenset[str], bool], np.ndarray] = field(
+        default_factory=dict, repr=False
+    )
+    phrase_factors: dict[tuple[str, frozenset[str]], np.ndarray] = field(
+        default_factory=dict, repr=False
+    )
+
+    def factors(self, asked: _Asked, wants_awareness: bool) -> np.ndarray:
+        """What each measure's kind does to its score for this question (_Doc.factor, for
+        all measures at once). One answer searches many times with the same question, so
+        the last few are kept."""
+        key = (asked.terms, wants_awareness)
+        out = self._factors.get(key)
+        if out is None:
+            out = self._factors_of(asked, wants_awareness)
+            if len(self._factors) >= FACTORS_KEPT:
+                self._factors.pop(next(iter(self._factors)))
+            self._factors[key] = out
+        return out
+
+    def _factors_of(self, asked: _Asked, wants_awareness: bool) -> np.ndarray:
+        out = np.ones(len(self.docs))
+        if not wants_awareness:
+            out[self.awareness] *= AWARENESS_FACTOR
+        for group, doc_ids in self.groups:
+            if not any(asked.names(word, terms) for word, terms in group):
+                out[doc_ids] *= CONDITION_FACTOR
+        return out
 
     def has(self, term: str) -> bool:
         return term in self.postings
@@ -138,6 +185,30 @@ class PlanIndex:
         if len(self.docs) < SHARE_MIN_DOCS:
             return 0.0
         return self.text_df.get(term, 0) / len(self.docs)
+
+
+@dataclass(slots=True)
+class Ranked:
+    """What one word alone gives every measure (Index.by_source): a vector over the plan's
+    measures, read best first only as far as a caller asks (ranked[:3])."""
+
+    scores: np.ndarray  # per document; what the word gives it after the measure's factors
+    reached: np.ndarray  # the documents the word reaches
+    plan: PlanIndex
+
+    def __len__(self) -> int:
+        return len(self.reached)
+
+    def __getitem__(self, wanted: slice | int):
+        if isinstance(wanted, int):
+            return self[: wanted + 1][wanted]
+        order = top_documents(
+            self.reached, self.scores[self.reached], self.plan.id_rank, wanted.stop
+        )
+        return [(float(self.scores[d]), self.plan.docs[d].measure) for d in order][wanted]
+
+    def __iter__(self):
+        return iter(self[:])
 
 
 @dataclass(slots=True)
@@ -179,49 +250,49 @@ class Index:
         part of it (one need's words): whom a measure is for is read from all it says."""
         index = self.plans[plan]
         best = _best_terms(query, index)
-        allowed = None if only is None else {index.doc_of[m] for m in only if m in index.doc_of}
-        matched: dict[int, list[tuple[float, QueryTerm]]] = defaultdict(list)
-        own: dict[int, float] = defaultdict(float)
-        # Per document and evidence group (one vocabulary line or kana run): best, sum.
-        grouped: dict[int, dict[tuple[str, str], list[float]]] = defaultdict(dict)
+        size = len(index.docs)
+        allowed = None
+        if only is not None:
+            allowed = np.zeros(size, dtype=bool)
+            allowed[[index.doc_of[m] for m in only if m in index.doc_of]] = True
         said = frozenset(best)
+        own = np.zeros(size)
+        reached = np.zeros(size, dtype=bool)
+        # Per evidence group (one vocabulary line or kana run): best and sum per document.
+        grouped: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        parts: list[tuple[QueryTerm, np.ndarray, np.ndarray]] = []
         for q in best.values():
+            doc_ids, contribution = _contributions(index, q, said)
+            if allowed is not None:
+                keep = allowed[doc_ids]
+                doc_ids, contribution = doc_ids[keep], contribution[keep]
+            parts.append((q, doc_ids, contribution))
+            reached[doc_ids] = True
+            if q.via in OWN_PATHS:
+                own[doc_ids] += contribution
+                continue
             key = (q.via, q.source)
-            phrased = index.phrased.get(q.term, ())
-            for doc_id, value in index.postings[q.term]:
-                if allowed is not None and doc_id not in allowed:
-                    continue
-                contribution = q.weight * value
-                if doc_id in phrased:
-                    contribution *= index.docs[doc_id].phrase_factor(q.term, said)
-                matched[doc_id].append((contribution, q))
-                if q.via in OWN_PATHS:
-                    own[doc_id] += contribution
-                    continue
-                group = grouped[doc_id].get(key)
-                if group is None:
-                    grouped[doc_id][key] = [contribution, contribution]
-                else:
-                    group[0] = max(group[0], contribution)
-                    group[1] += contribution
-        scores = []
-        asked = _Asked.of(whole or query)
-        for doc_id in matched:
-            score = own[doc_id] + sum(
-                best_ + EXTRA_TERM_SHARE * (total - best_)
-                for best_, total in grouped[doc_id].values()
-            )
-            score *= index.docs[doc_id].factor(asked, wants_awareness)
-            scores.append((-round(score, 4), index.docs[doc_id].measure.id, doc_id))
-        scores.sort()
-        # Explanations are built only for the hits that will be shown.
+            if key not in grouped:
+                grouped[key] = (np.zeros(size), np.zeros(size))
+            top, total = grouped[key]
+            top[doc_ids] = np.maximum(top[doc_ids], contribution)
+            total[doc_ids] += contribution
+        extra = np.zeros(size)
+        for top, total in grouped.values():
+            extra += top + EXTRA_TERM_SHARE * (total - top)
+        scores = (own + extra) * index.factors(_Asked.of(whole or query), wants_awareness)
+        # Scores to four places: closer than that, measures tie and go in id order.
+        rounded = np.round(scores, 4)
+        candidates = np.flatnonzero(reached)
+        order = top_documents(candidates, rounded[candidates], index.id_rank, limit)
+        matched = _matched(parts, order)
         return [
             Hit(
                 index.docs[doc_id].measure,
-                -negative,
+                float(rounded[doc_id]),
                 _reasons(matched[doc_id], index.docs[doc_id].situation_of),
             )
-            for negative, _, doc_id in scores[:limit]
+            for doc_id in order
         ]
 
     def by_source(
@@ -231,42 +302,84 @@ class Index:
         *,
         wants_awareness: bool = False,
         whole: list[QueryTerm] | None = None,
-    ) -> dict[str, list[tuple[float, Measure]]]:
+    ) -> dict[str, Ranked]:
         """For each word of the asker (term source), the measures it reaches and the score
         it alone gives each, best first: what searching each word alone would give, in one
         pass over the postings. ``whole`` as in search."""
         index = self.plans[plan]
-        per: dict[str, dict[int, list[float]]] = defaultdict(dict)
+        size = len(index.docs)
         best = _best_terms(query, index)
         said = frozenset(best)
+        # Per source word: best and sum of its terms' contributions per document.
+        per: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         for q in best.values():
-            phrased = index.phrased.get(q.term, ())
-            for doc_id, value in index.postings[q.term]:
-                contribution = q.weight * value
-                if doc_id in phrased:
-                    contribution *= index.docs[doc_id].phrase_factor(q.term, said)
-                group = per[q.source].get(doc_id)
-                if group is None:
-                    per[q.source][doc_id] = [contribution, contribution]
-                else:
-                    group[0] = max(group[0], contribution)
-                    group[1] += contribution
+            doc_ids, contribution = _contributions(index, q, said)
+            if q.source not in per:
+                per[q.source] = (np.zeros(size), np.zeros(size), np.zeros(size, dtype=bool))
+            top, total, hit = per[q.source]
+            top[doc_ids] = np.maximum(top[doc_ids], contribution)
+            total[doc_ids] += contribution
+            hit[doc_ids] = True
         reached = {q.source for q in query if q.via not in OWN_PATHS}
-        asked = _Asked.of(whole or query)
-        factors: dict[int, float] = {}
-        out: dict[str, list[tuple[float, Measure]]] = {}
-        for source, docs in per.items():
-            ranked = []
-            own_word = source not in reached
-            for doc_id, (best_, total) in docs.items():
-                score = total if own_word else best_ + EXTRA_TERM_SHARE * (total - best_)
-                if doc_id not in factors:
-                    factors[doc_id] = index.docs[doc_id].factor(asked, wants_awareness)
-                score *= factors[doc_id]
-                ranked.append((score, index.docs[doc_id].measure))
-            ranked.sort(key=lambda item: (-item[0], item[1].id))
-            out[source] = ranked
+        factors = index.factors(_Asked.of(whole or query), wants_awareness)
+        out: dict[str, Ranked] = {}
+        for source, (top, total, hit) in per.items():
+            # The asker's own word counts every term it gave; a phrase read through a table
+            # counts as one piece of evidence (EXTRA_TERM_SHARE), as in search.
+            scores = top + EXTRA_TERM_SHARE * (total - top) if source in reached else total
+            out[source] = Ranked(scores * factors, np.flatnonzero(hit), index)
         return out
+
+
+def _contributions(index: PlanIndex, q: QueryTerm, said: frozenset[str]):
+    """The term's documents and what it gives each: its BM25F weight times the query
+    weight, times how much of a situation phrase the question says where it comes only
+    from one."""
+    doc_ids, values = index.postings[q.term]
+    contribution = values * q.weight
+    phrased = index.phrased_at.get(q.term)
+    if phrased is not None:
+        positions, docs, words = phrased
+        # The factors depend only on which of the phrases' words the question says: one
+        # answer asks for the same few sets many times.
+        key = (q.term, said & words)
+        factors = index.phrase_factors.get(key)
+        if factors is None:
+            factors = np.array([index.docs[d].phrase_factor(q.term, said) for d in docs])
+            if len(index.phrase_factors) >= PHRASE_FACTORS_KEPT:
+                index.phrase_factors.clear()
+            index.phrase_factors[key] = factors
+        contribution[positions] *= factors
+    return doc_ids, contribution
+
+
+def top_documents(
+    candidates: np.ndarray, scores: np.ndarray, id_rank: np.ndarray, limit: int | None
+) -> list[int]:
+    """Documents best first (by ``scores``, then measure id), at most ``limit``: the few
+    that can be in the top are picked by partition before anything is sorted."""
+    keys = -scores
+    if limit is not None and limit < len(candidates):
+        cut = np.partition(keys, limit - 1)[limit - 1]
+        within = keys <= cut
+        candidates, keys = candidates[within], keys[within]
+    order = np.lexsort((id_rank[candidates], keys))
+    return candidates[order[:limit]].tolist()
+
+
+def _matched(
+    parts: list[tuple[QueryTerm, np.ndarray, np.ndarray]], shown: list[int]
+) -> dict[int, list[tuple[float, QueryTerm]]]:
+    """What each query term gave each shown document, for the explanations."""
+    out: dict[int, list[tuple[float, QueryTerm]]] = {doc_id: [] for doc_id in shown}
+    wanted = np.array(shown, dtype=np.int64)
+    for q, doc_ids, contribution in parts:
+        if not len(doc_ids):
+            continue
+        at = np.minimum(np.searchsorted(doc_ids, wanted), len(doc_ids) - 1)
+        for k in np.flatnonzero(doc_ids[at] == wanted).tolist():
+            out[shown[k]].append((float(contribution[at[k]]), q))
+    return out
 
 
 def _best_terms(query: list[QueryTerm], index: PlanIndex) -> dict[str, QueryTerm]:
@@ -385,14 +498,18 @@ def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
         name: (sum(d.length[name] for d in docs) / len(docs) if docs else 0.0)
         for name in FIELD_WEIGHTS
     }
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    lists: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for doc_id, doc in enumerate(docs):
         blended: dict[str, float] = defaultdict(float)
         for name, weight in FIELD_WEIGHTS.items():
             for term, tf in doc.tf[name].items():
                 blended[term] += weight * field_tf(tf, doc.length[name], avg_length[name])
         for term, value in blended.items():
-            postings[term].append((doc_id, idf(doc_freq[term], len(docs)) * saturate(value)))
+            lists[term].append((doc_id, idf(doc_freq[term], len(docs)) * saturate(value)))
+    postings = {
+        term: (np.array([d for d, _ in pairs], dtype=np.int64), np.array([v for _, v in pairs]))
+        for term, pairs in lists.items()
+    }
     text_df: Counter[str] = Counter()
     for doc in docs:
         text_df.update(set(doc.tf["title"]) | set(doc.tf["summary"]))
@@ -401,6 +518,30 @@ def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
     for doc_id, doc in enumerate(docs):
         for term in doc.phrases_of:
             phrased[term].add(doc_id)
+    phrased_at = {}
+    for term, doc_ids in phrased.items():
+        if term not in postings:
+            continue  # a phrase's word the texts never index (a part of a longer one)
+        ids = postings[term][0]
+        positions = np.flatnonzero(np.isin(ids, sorted(doc_ids)))
+        on = tuple(ids[positions].tolist())
+        words = frozenset().union(*(w for d in on for w in docs[d].phrases_of[term]))
+        phrased_at[term] = (positions, on, words)
+    by_id = sorted(range(len(docs)), key=lambda k: docs[k].measure.id)
+    id_rank = np.empty(len(docs), dtype=np.int64)
+    id_rank[by_id] = np.arange(len(docs))
+    members: dict[tuple, list[int]] = defaultdict(list)
+    for doc_id, doc in enumerate(docs):
+        if doc.group:
+            members[doc.group].append(doc_id)
     return PlanIndex(
-        docs, doc_of, dict(text_df), dict(postings), {t: frozenset(d) for t, d in phrased.items()}
+        docs,
+        doc_of,
+        dict(text_df),
+        postings,
+        {t: frozenset(d) for t, d in phrased.items()},
+        phrased_at,
+        np.array([d.awareness for d in docs], dtype=bool),
+        id_rank,
+        tuple((group, np.array(ids, dtype=np.int64)) for group, ids in members.items()),
     )

@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from index.contacts import contact_departments
-from index.engine import OWN_PATHS, Index, QueryTerm
-from index.model import Hit, Measure, Need, NeedCategory, Path
+from index.engine import OWN_PATHS, Index, QueryTerm, Ranked, top_documents
+from index.model import Hit, Need, NeedCategory, Path
 from index.text import Token, content_terms, fold_kana
 
 MAX_NEEDS = 4
@@ -130,27 +132,29 @@ def clause_needs(
     share takes the clause's evidence words."""
     said = [q for q in query if q.source in evidence]
     by_word = index.by_source(said, plan=3, wants_awareness=awareness, whole=query)
-    per_word = {word: {m.id: (score, m) for score, m in ranked} for word, ranked in by_word.items()}
+    plan = index.plans[3]
     reached = [
         (fold_kana(source), source, frozenset(index.analyzed(source)))
-        for source in {q.source for q in query if q.via and q.source in per_word}
+        for source in {q.source for q in query if q.via and q.source in by_word}
     ]
     order = {n.label: i for i, n in enumerate(index.data.needs)}
     groups: dict[str, _Group] = {}
     for clause, tokens in parts:
         folded = fold_kana(clause)
         terms = {t.term for t in content_terms(tokens)}
-        words = {term for term in terms if term in per_word}
+        words = {term for term in terms if term in by_word}
         # A vocabulary phrase belongs to the clause that spells it, or that holds its words
         # in any order (家賃を2か月滞納 holds 家賃の滞納).
         words |= {word for key, word, parts in reached if key in folded or parts <= terms}
         if not words:
             continue
-        scores: dict[str, float] = defaultdict(float)
-        for word in words:
-            for measure_id, (score, _) in per_word[word].items():
-                scores[measure_id] += score
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:3]
+        # The clause scored alone: its words' vectors summed, its best three measures.
+        total = sum(by_word[word].scores for word in words)
+        touched = np.unique(np.concatenate([by_word[word].reached for word in words]))
+        ranked = [
+            (plan.docs[d].measure.id, float(total[d]))
+            for d in top_documents(touched, total[touched], plan.id_rank, 3)
+        ]
         if ranked[0][1] < CLAUSE_SCORE:
             continue
         # A clause speaks of one need: the one its closest measures share most.
@@ -179,20 +183,18 @@ def clause_needs(
     return _explaining(groups)
 
 
-def _leads_to(
-    ranked: list[tuple[float, Measure]], label: str, index: Index
-) -> tuple[str, float] | None:
+def _leads_to(ranked: Ranked, label: str, index: Index) -> tuple[str, float] | None:
     """The need a word alone leads to when that is not ``label``: its best measure (of
     ``ranked``, best first as Index.by_source gives them) scores WORD_SCORE and none of its
     closest measures answers ``label``; else None."""
-    ranked = ranked[:3]
-    if not ranked or ranked[0][0] < WORD_SCORE:
+    first = ranked[:3]
+    if not first or first[0][0] < WORD_SCORE:
         return None
-    close = [m for score, m in ranked if score >= ranked[0][0] * WORD_SHARE]
+    close = [m for score, m in first if score >= first[0][0] * WORD_SHARE]
     if any(label in index.data.needs_of(m.id) for m in close):
         return None
     needs = index.data.needs_of(close[0].id)
-    return (needs[0], ranked[0][0]) if needs else None
+    return (needs[0], first[0][0]) if needs else None
 
 
 def _named(
