@@ -18,7 +18,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from index.model import PlanData
+from index.model import CURRENT_PLAN, PlanData
 from index.text import Analyzer, Term, Token, content_terms, fold_kana, normalize
 
 _KANJI = re.compile(r"^[一-龥々]")
@@ -128,7 +128,7 @@ def build_abbreviations(
 ) -> AbbreviationTable:
     """Every abbreviation of a name in the current plan that is not an ordinary word nor
     a term the plan itself uses (``plan_terms``)."""
-    current = data.plan_measures(3)
+    current = data.plan_measures(CURRENT_PLAN)
     names: set[str] = {d for m in current for d in m.departments}
     for m in current:
         names.add(m.title)

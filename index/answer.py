@@ -5,7 +5,17 @@ from __future__ import annotations
 from index.contacts import contact_departments
 from index.engine import Index, QueryTerm
 from index.fuzzy import EXACT, PhraseMatch
-from index.model import Answer, Hit, Match, Measure, Need, Path, QuestionKind
+from index.model import (
+    CURRENT_PLAN,
+    PREVIOUS_PLAN,
+    Answer,
+    Hit,
+    Match,
+    Measure,
+    Need,
+    Path,
+    QuestionKind,
+)
 from index.needs import clause_tokens, interleave, need_hits, read_needs, union_departments
 from index.question import (
     MAX_QUESTION_CHARS,
@@ -91,11 +101,11 @@ def answer(question: str, index: Index) -> Answer:
     awareness = wants_awareness(q.text)
 
     if is_about_old_plan(q.text):
-        old = index.search(query, plan=2, wants_awareness=awareness, limit=3)
+        old = index.search(query, plan=PREVIOUS_PLAN, wants_awareness=awareness, limit=3)
         if old and old[0].score >= index.abstain_score:
             return _history_answer(q.text, index, query, old, awareness, notices)
 
-    hits = index.search(query, plan=3, wants_awareness=awareness, limit=MAX_HITS)
+    hits = index.search(query, plan=CURRENT_PLAN, wants_awareness=awareness, limit=MAX_HITS)
     outside = index.vocabulary.outside(q.text, [q.term for q in query if _is_unit(q)])
     # Before the department: 「地域福祉課の出張旅費」 names a department but asks about staff
     # business, and a department's measures are no answer to it.
@@ -206,7 +216,7 @@ def _vague_answer(text, query, index: Index, awareness, notices) -> Answer:
 
 def evidence_words(query: list[QueryTerm], index: Index) -> frozenset[str]:
     """The asker's words (or vocabulary phrases) that can carry an answer on their own."""
-    plan = index.plans[3]
+    plan = index.plans[CURRENT_PLAN]
     return frozenset(
         q.source
         for q in query
@@ -252,7 +262,7 @@ def build_query(text: str, index: Index, tokens: list[Token] | None = None) -> l
                     QueryTerm(term.term, ABBREVIATION_WEIGHT, short.run, Path.ABBREVIATION)
                 )
     own_terms = content_terms(tokens)
-    plan = index.plans[3]
+    plan = index.plans[CURRENT_PLAN]
     for term in own_terms:
         if term.weight == 1.0 and not plan.has(term.term):
             cut = index.abbreviations.cut_short(term.surface)
@@ -271,7 +281,7 @@ def build_query(text: str, index: Index, tokens: list[Token] | None = None) -> l
         own_terms = content_terms(index.analyzer.tokens(spelled))
     words = [t.term for t in own_terms if t.weight == 1.0]
     for expansion in index.vocabulary.expand(spelled, words):
-        in_plan = any(index.plans[3].has(word) for word in expansion.trigger_words)
+        in_plan = any(index.plans[CURRENT_PLAN].has(word) for word in expansion.trigger_words)
         weight = VOCAB_WEIGHT if in_plan else TRANSLATION_WEIGHT
         for term in expansion.terms:
             query.append(
@@ -380,11 +390,11 @@ def suggest(text: str, index: Index) -> tuple[str, ...]:
 
 def _department_answer(text, index, query, name, awareness, notices) -> Answer:
     # That department's measures, the ones the rest of the question is about first.
-    own = [m for m in index.data.plan_measures(3) if name in m.departments]
+    own = [m for m in index.data.plan_measures(CURRENT_PLAN) if name in m.departments]
     scored = {
         h.measure.id: h
         for h in index.search(
-            query, plan=3, wants_awareness=awareness, only=frozenset(m.id for m in own)
+            query, plan=CURRENT_PLAN, wants_awareness=awareness, only=frozenset(m.id for m in own)
         )
     }
     ordered = sorted(
@@ -409,7 +419,7 @@ def _department_answer(text, index, query, name, awareness, notices) -> Answer:
 
 def _history_answer(text, index, query, old: list[Hit], awareness, notices) -> Answer:
     top = old[0]
-    current = index.search(query, plan=3, wants_awareness=awareness, limit=MAX_HITS)
+    current = index.search(query, plan=CURRENT_PLAN, wants_awareness=awareness, limit=MAX_HITS)
     if top.measure.successor is None:
         note = f"第２期の「{top.measure.title}」は、第３期では終了しています。"
         return Answer.declined(text, QuestionKind.HISTORY, nearby=(top,), notices=(*notices, note))

@@ -15,7 +15,7 @@ from index.abbrev import AbbreviationTable, build_abbreviations
 from index.analysis_cache import AnalysisCache
 from index.bm25 import field_tf, idf, saturate
 from index.fuzzy import PhraseTable
-from index.model import Hit, Match, Measure, Path, PlanData
+from index.model import CURRENT_PLAN, PREVIOUS_PLAN, Hit, Match, Measure, Path, PlanData
 from index.text import Analyzer, conjugation_twin, content_terms, is_content, normalize
 from index.vocab import Vocabulary
 
@@ -408,7 +408,7 @@ def build(
     """``cache``: stored analyses of the data's texts (index.analysis_cache); what the build
     had to analyse is added to it and written back. Questions always meet ``analyzer``."""
     source = cache.view(analyzer) if cache is not None else analyzer
-    plans = {plan: _build_plan(data, plan, source) for plan in (2, 3)}
+    plans = {plan: _build_plan(data, plan, source) for plan in (PREVIOUS_PLAN, CURRENT_PLAN)}
     index = Index(
         data=data,
         analyzer=analyzer,
@@ -417,7 +417,7 @@ def build(
         phrases=PhraseTable.build(data, source),
         # Only the plan's own text rules an abbreviation out: a short form that the situations
         # list (日自) still stands for the full name.
-        abbreviations=build_abbreviations(data, source, frozenset(plans[3].text_df)),
+        abbreviations=build_abbreviations(data, source, frozenset(plans[CURRENT_PLAN].text_df)),
         abstain_score=abstain_score,
     )
     if cache is not None:

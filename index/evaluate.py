@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.model import Answer
+from index.model import CURRENT_PLAN, Answer
 
 METRICS = ("hit@1", "hit@3", "recall@5", "mrr@10", "department@1")
 # needs@5: what an answer shows at a glance is its first five results plus the first two
@@ -128,7 +128,7 @@ def evaluate(cases: Iterable[Case], ask: Callable[[str], Answer]) -> Report:
         ranked = (
             ()
             if result.abstained
-            else tuple(h.measure.short_id for h in result.hits if h.measure.plan == 3)
+            else tuple(h.measure.short_id for h in result.hits if h.measure.plan == CURRENT_PLAN)
         )
         report.add(Outcome(case, ranked, result.departments, result.abstained, shown(result)))
     return report
@@ -137,9 +137,11 @@ def evaluate(cases: Iterable[Case], ask: Callable[[str], Answer]) -> Report:
 def shown(result: Answer) -> frozenset[str]:
     if result.abstained:
         return frozenset()
-    ids = [h.measure.short_id for h in result.hits[:SHOWN_FLAT] if h.measure.plan == 3]
+    ids = [h.measure.short_id for h in result.hits[:SHOWN_FLAT] if h.measure.plan == CURRENT_PLAN]
     for need in result.needs[:SHOWN_NEEDS]:
-        ids += [h.measure.short_id for h in need.hits[:SHOWN_PER_NEED] if h.measure.plan == 3]
+        ids += [
+            h.measure.short_id for h in need.hits[:SHOWN_PER_NEED] if h.measure.plan == CURRENT_PLAN
+        ]
     return frozenset(ids)
 
 

@@ -363,7 +363,12 @@ class _Checker:
         for measure_id, (line, v) in rows.items():
             plan = v["plan"]
             status = v["status"]
-            allowed = ("新規", "継続") if plan == "3" else ("継続", "移転", "終了")
+            current = plan == str(CURRENT_PLAN)
+            allowed = (
+                (Status.NEW, Status.CONTINUED)
+                if current
+                else (Status.CONTINUED, Status.MOVED, Status.ENDED)
+            )
             if status not in allowed:
                 self.problem(
                     file,
@@ -371,17 +376,15 @@ class _Checker:
                     "status",
                     f"第{plan}期の行は「{'・'.join(allowed)}」のどれかです（「{status}」）。",
                 )
-            own, other = (
-                ("predecessor", "successor") if plan == "3" else ("successor", "predecessor")
-            )
+            own, other = ("predecessor", "successor") if current else ("successor", "predecessor")
             if v[other]:
                 self.problem(file, line, other, f"第{plan}期の行では空欄にしてください。")
             link = v[own]
-            if plan == "3" and status in allowed and (status == "継続") != bool(link):
+            if current and status in allowed and (status == Status.CONTINUED) != bool(link):
                 self.problem(
                     file, line, "status", "継続なら predecessor が必要で、新規なら空欄です。"
                 )
-            if plan == "2" and status in allowed and (status != "終了") != bool(link):
+            if not current and status in allowed and (status != Status.ENDED) != bool(link):
                 self.problem(
                     file, line, "status", "継続・移転なら successor が必要で、終了なら空欄です。"
                 )
@@ -401,7 +404,7 @@ class _Checker:
                     own,
                     f"「{link}」（{target_line}行目）の {other} が「{measure_id}」を指していません。",
                 )
-            if plan == "2" and status == "移転" and tv["section"] == v["section"]:
+            if not current and status == Status.MOVED and tv["section"] == v["section"]:
                 self.problem(file, line, "status", "移転なのに移転先が同じ節です。")
 
     def unused_words(self, file, line, kind, terms, targets, plan_text) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 
 from index.contacts import contact_departments
 from index.engine import OWN_PATHS, Index, QueryTerm, Ranked, top_documents
-from index.model import Hit, Need, NeedCategory, Path
+from index.model import CURRENT_PLAN, Hit, Need, NeedCategory, Path
 from index.text import Token, content_terms, fold_kana
 
 MAX_NEEDS = 4
@@ -62,7 +62,7 @@ def word_needs(
     phrased = {w for q in query if q.via == Path.VOCABULARY for w in index.analyzed(q.source)}
     said = [q for q in query if q.source in evidence and (q.via or q.source not in phrased)]
     for word, ranked in index.by_source(
-        said, plan=3, wants_awareness=awareness, whole=query
+        said, plan=CURRENT_PLAN, wants_awareness=awareness, whole=query
     ).items():
         if not ranked or ranked[0][0] < WORD_SCORE:
             continue
@@ -131,8 +131,8 @@ def clause_needs(
     (from one pass over the whole question's postings), and the need its best measures
     share takes the clause's evidence words."""
     said = [q for q in query if q.source in evidence]
-    by_word = index.by_source(said, plan=3, wants_awareness=awareness, whole=query)
-    plan = index.plans[3]
+    by_word = index.by_source(said, plan=CURRENT_PLAN, wants_awareness=awareness, whole=query)
+    plan = index.plans[CURRENT_PLAN]
     reached = [
         (fold_kana(source), source, frozenset(index.analyzed(source)))
         for source in {q.source for q in query if q.via and q.source in by_word}
@@ -324,7 +324,7 @@ def need_hits(
     あんしんケアセンター for 介護) stands among the first NEED_CARDS."""
     hits = index.search(
         terms,
-        plan=3,
+        plan=CURRENT_PLAN,
         wants_awareness=awareness,
         limit=NEED_HITS,
         only=category.members,
