@@ -13,6 +13,7 @@ from index.model import (
     Match,
     Measure,
     Need,
+    NeedCategory,
     Path,
     QuestionKind,
 )
@@ -179,7 +180,7 @@ def answer_need(label: str, index: Index) -> Answer:
     )
 
 
-def _catch_all(index: Index):
+def _catch_all(index: Index) -> NeedCategory | None:
     return next((n for n in index.data.needs if n.catch_all), None)
 
 
@@ -197,7 +198,13 @@ def _is_vague(text: str, query: list[QueryTerm], evidence: frozenset[str], index
     return bool(named) and all(any(word in phrase for phrase in named) for word in words)
 
 
-def _vague_answer(text, query, index: Index, awareness, notices) -> Answer:
+def _vague_answer(
+    text: str,
+    query: list[QueryTerm],
+    index: Index,
+    awareness: bool,
+    notices: tuple[str, ...],
+) -> Answer:
     """The catch-all measures, and the needs to narrow to."""
     catch_all = _catch_all(index)
     assert catch_all is not None
@@ -388,7 +395,14 @@ def suggest(text: str, index: Index) -> tuple[str, ...]:
     return tuple(index.vocabulary.similar(words, SUGGESTION_COUNT)) or FALLBACK_SUGGESTIONS
 
 
-def _department_answer(text, index, query, name, awareness, notices) -> Answer:
+def _department_answer(
+    text: str,
+    index: Index,
+    query: list[QueryTerm],
+    name: str,
+    awareness: bool,
+    notices: tuple[str, ...],
+) -> Answer:
     # That department's measures, the ones the rest of the question is about first.
     own = [m for m in index.data.plan_measures(CURRENT_PLAN) if name in m.departments]
     scored = {
@@ -417,7 +431,14 @@ def _department_answer(text, index, query, name, awareness, notices) -> Answer:
     )
 
 
-def _history_answer(text, index, query, old: list[Hit], awareness, notices) -> Answer:
+def _history_answer(
+    text: str,
+    index: Index,
+    query: list[QueryTerm],
+    old: list[Hit],
+    awareness: bool,
+    notices: tuple[str, ...],
+) -> Answer:
     top = old[0]
     current = index.search(query, plan=CURRENT_PLAN, wants_awareness=awareness, limit=MAX_HITS)
     if top.measure.successor is None:
