@@ -51,19 +51,17 @@ def run() -> None:
     except SettingsError as error:
         _fail(str(error), EXIT_CONFIG)
 
-    from bot.logging_setup import configure_logging
+    from bot.bootstrap import bootstrap
     from bot.reload import start_reloader
-    from bot.store import open_store
-    from bot.wsgi import create_wsgi
+    from bot.wsgi import create_wsgi_app
 
-    configure_logging(settings)
     try:
-        service = Service.from_settings(settings, store=open_store(settings))
+        service = bootstrap(settings)
     except DataError as error:
         _fail(error.report(), EXIT_CONFIG)
     start_reloader(service, watch_files=True)
 
-    server = _serve_pages(settings, create_wsgi(settings, service))
+    server = _serve_pages(settings, create_wsgi_app(settings, service))
     url = f"http://{_display_host(settings.host)}:{settings.port}"
     stop = threading.Event()
     _stop_on_signals(stop)
@@ -124,10 +122,10 @@ def _connect_socket_mode(settings: Settings, service: Service, server: BaseWSGIS
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackApiError, SlackClientError
 
-    from bot.slack.app import create_app
+    from bot.slack.app import create_slack_app
 
     try:
-        app = create_app(settings, service, verify_token=True)
+        app = create_slack_app(settings, service, verify_token=True)
     except BoltError:
         server.shutdown()
         _fail(

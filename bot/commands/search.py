@@ -8,19 +8,24 @@ from pathlib import Path
 
 import click
 
-from bot.commands.data import data_option, load_or_exit
+from bot.bootstrap import bootstrap
+from bot.commands.data import EXIT_DATA, data_option
 from bot.jsonout import answer_json
-from bot.service import build_index
-from bot.settings import DEFAULT_CACHE_DIR, DEFAULT_PUBLIC_BASE_URL
+from bot.settings import DEFAULT_PUBLIC_BASE_URL, Settings
 from index.answer import answer, answer_need
 from index.engine import Index
+from index.errors import DataError
 from index.evaluate import METRICS, read_cases
 from index.evaluate import evaluate as run_evaluation
 from index.model import Answer, Hit, QuestionKind
 
 
 def _index(data_dir: Path) -> Index:
-    return build_index(load_or_exit(data_dir), DEFAULT_CACHE_DIR)
+    try:
+        return bootstrap(Settings(data_dir=data_dir), serving=False).index
+    except DataError as error:
+        click.echo(error.report(), err=True)
+        sys.exit(EXIT_DATA)
 
 
 @click.command()

@@ -1,4 +1,4 @@
-"""create_app(): the Bolt app, its Web API client, event dedupe and every listener."""
+"""create_slack_app(): the Bolt app, its Web API client, event dedupe and every listener."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 LISTENER_THREADS = 16
 
 
-def create_app(
+def create_slack_app(
     settings: Settings,
     service: Service,
     *,
@@ -41,7 +41,7 @@ def create_app(
     needs no signature.
     """
     if not settings.slack_bot_token:
-        raise ValueError("create_app needs SLACK_BOT_TOKEN")
+        raise ValueError("create_slack_app needs SLACK_BOT_TOKEN")
     client = WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,

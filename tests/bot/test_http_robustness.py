@@ -25,7 +25,7 @@ from flask.testing import FlaskClient
 
 from bot.service import Service
 from bot.settings import Settings
-from bot.wsgi import MAX_SLACK_BODY, create_wsgi
+from bot.wsgi import MAX_SLACK_BODY, create_wsgi_app
 from index.engine import Index
 from tests.bot.subprocesses import clean_env, free_port, stop, wait_for_http
 from tests.bot.test_wsgi import procfile_command
@@ -46,7 +46,7 @@ def client(module_fake: FakeSlack, index: Index, tmp_path_factory) -> FlaskClien
         public_base_url="https://soudan.example.jp",
         db_path=tmp_path_factory.mktemp("robustness") / "soudan.db",
     )
-    return create_wsgi(settings, Service(settings, index)).test_client()
+    return create_wsgi_app(settings, Service(settings, index)).test_client()
 
 
 @pytest.fixture

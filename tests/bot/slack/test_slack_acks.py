@@ -10,14 +10,14 @@ import logging
 
 from slack_bolt.util.utils import get_arg_names_of_callable
 
-from bot.slack.app import LISTENER_THREADS, create_app
+from bot.slack.app import LISTENER_THREADS, create_slack_app
 from bot.slack.listeners.lazy import acknowledge, after_ack
 
 SECRET = "秘密の相談内容サトウハナコ"
 
 
 def test_every_listener_acks_at_once_and_does_its_work_lazily(slack_settings, slack_service):
-    app = create_app(slack_settings, slack_service)
+    app = create_slack_app(slack_settings, slack_service)
     assert app.process_before_response is True
     listeners = app._listeners  # Bolt keeps no public list of them
     # the command, mention, DM, Home tab, 7 buttons (feedback twice), the shortcut

@@ -30,7 +30,7 @@ from bot.slack.delivery import MAX_ATTEMPTS, Delivery
 from bot.slack.listeners.events import handle_mention
 from bot.slack.responder import FAILED_TEXT, RATE_LIMITED_TEXT, Responder
 from bot.store import SqliteStore
-from bot.wsgi import create_wsgi
+from bot.wsgi import create_wsgi_app
 from index.engine import Index
 from tests.bot.slack.test_slack_http_e2e import (
     FORM,
@@ -56,7 +56,7 @@ SLACK_ACK_LIMIT = 3
 
 @contextmanager
 def serving(settings: Settings, service: Service, fake: FakeSlack) -> Iterator[str]:
-    web = create_wsgi(settings, service)
+    web = create_wsgi_app(settings, service)
     server = make_server("127.0.0.1", 0, web, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()

@@ -10,7 +10,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.service import Service
 from bot.settings import Settings
-from bot.slack.app import create_app, warm_authorization
+from bot.slack.app import create_slack_app, warm_authorization
 from tests.fakes.fake_slack import TEAM_ID
 
 QUESTION = "家賃を滞納していて退去を求められそう"
@@ -48,7 +48,7 @@ def test_socket_mode_events_are_answered_once_each(fake_slack, slack_settings, i
         db_path=slack_settings.db_path,
         public_base_url=slack_settings.public_base_url,
     )
-    app = create_app(settings, Service(settings, index))
+    app = create_slack_app(settings, Service(settings, index))
     assert run_bolt_app(app, envelope("Ev1")).status == 200
     assert run_bolt_app(app, envelope("Ev1", retry=1)).status == 200
     assert run_bolt_app(app, envelope("Ev2")).status == 200
@@ -59,7 +59,7 @@ def test_socket_mode_events_are_answered_once_each(fake_slack, slack_settings, i
 
 
 def test_socket_mode_acks_before_a_slow_answer_is_delivered(fake_slack, slack_settings, index):
-    app = create_app(slack_settings, Service(slack_settings, index))
+    app = create_slack_app(slack_settings, Service(slack_settings, index))
     warm_authorization(app)
     fake_slack.slow("chat.postMessage", delay=1.5)
     started = time.monotonic()
@@ -73,7 +73,7 @@ def test_socket_mode_acks_before_a_slow_answer_is_delivered(fake_slack, slack_se
 def test_warm_authorization_spares_the_first_request_its_auth_test(
     fake_slack, slack_settings, index
 ):
-    app = create_app(slack_settings, Service(slack_settings, index))
+    app = create_slack_app(slack_settings, Service(slack_settings, index))
     assert fake_slack.calls_to("auth.test") == []  # nothing at construction: boot never waits
     assert warm_authorization(app) is True
     assert run_bolt_app(app, envelope("Ev-warm")).status == 200
@@ -83,7 +83,7 @@ def test_warm_authorization_spares_the_first_request_its_auth_test(
 
 def test_warm_authorization_failure_is_left_to_the_first_request(fake_slack, slack_settings, index):
     fake_slack.fail("auth.test", "invalid_auth")
-    app = create_app(slack_settings, Service(slack_settings, index))
+    app = create_slack_app(slack_settings, Service(slack_settings, index))
     assert warm_authorization(app) is False
     assert run_bolt_app(app, envelope("Ev-late")).status == 200
     fake_slack.wait_for("chat.postMessage")
