@@ -2,10 +2,11 @@
 
 ``soudan run`` (make run), gunicorn's workers (``bot.gunicorn_app``) and the search
 commands of the CLI all start here, so they load, check and index the data the same way.
-A server (``serving=True``) also gets the log format, the usage log and
-the last-good-data fallback: data that fails the check while a copy that passed is kept
-(``var/last-good-data/``) is served from that copy, so a restart on a broken file does not
-take the service down; the real files stay watched, so a fix is picked up.
+A server (``serving=True``) also gets the log format, the usage log (masking names with the
+index's own analyzer), its fork hook, and the last-good-data fallback: data that fails the
+check while a copy that passed is kept (``var/last-good-data/``) is served from that copy,
+so a restart on a broken file does not take the service down; the real files stay
+watched, so a fix is picked up.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from bot.logging_setup import configure_logging
 from bot.service import NullStore, Service, build_index
 from bot.settings import Settings
-from bot.store import open_store
+from bot.store import BackgroundStore, open_store
 from index.errors import DataError
 from index.load import FILES, load
 from index.model import PlanData
@@ -44,7 +45,12 @@ def bootstrap(settings: Settings, *, serving: bool = True) -> Service:
     index = build_index(data, settings.cache_dir, analyzer)
     if not serving:
         return Service(settings, index, NullStore())
-    return Service(settings, index, open_store(settings))
+    store = open_store(settings, analyzer)
+    if isinstance(store, BackgroundStore):
+        # A process forked from this one (gunicorn --preload, a test) must not share the
+        # writer thread, which does not exist in the child.
+        os.register_at_fork(after_in_child=store.fork_hook())
+    return Service(settings, index, store)
 
 
 def last_good_dir(settings: Settings) -> Path:

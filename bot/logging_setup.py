@@ -25,6 +25,7 @@ import logging
 import re
 import sys
 import threading
+from collections.abc import Callable
 
 from bot.settings import Settings
 
@@ -45,7 +46,6 @@ _BODY_START = re.compile(
 _QUERY = re.compile(r"\?[^\s\"']*")
 
 _install_lock = threading.Lock()
-_installed = False
 _HANDLER_MARK = "_soudan_handler"
 
 
@@ -86,24 +86,27 @@ class _ClientTokenNotice(logging.Filter):
 _CLIENT_TOKEN_NOTICE = _ClientTokenNotice()
 
 
+class _RedactingFactory:
+    """The log record factory that redacts; wraps whichever factory was there before."""
+
+    def __init__(self, previous: Callable[..., logging.LogRecord]):
+        self.previous = previous
+
+    def __call__(self, name: str, *args, **kwargs) -> logging.LogRecord:
+        record = self.previous(name, *args, **kwargs)
+        if name.startswith(LIBRARY_PREFIXES):
+            _redact(record, body=True)
+        elif name in ACCESS_LOGGERS:
+            _redact(record, body=False)
+        return record
+
+
 def install_redaction() -> None:
-    """Wrap the log record factory once per process (idempotent)."""
-    global _installed
+    """Wrap the log record factory, unless it already redacts (idempotent). The factory in
+    place is the only record of whether this ran, so nothing here can disagree with it."""
     with _install_lock:
-        if _installed:
-            return
-        previous = logging.getLogRecordFactory()
-
-        def factory(name, *args, **kwargs) -> logging.LogRecord:
-            record = previous(name, *args, **kwargs)
-            if name.startswith(LIBRARY_PREFIXES):
-                _redact(record, body=True)
-            elif name in ACCESS_LOGGERS:
-                _redact(record, body=False)
-            return record
-
-        logging.setLogRecordFactory(factory)
-        _installed = True
+        if not isinstance(logging.getLogRecordFactory(), _RedactingFactory):
+            logging.setLogRecordFactory(_RedactingFactory(logging.getLogRecordFactory()))
 
 
 def redact_message(message: str, *, body: bool = True) -> str:
