@@ -1,8 +1,7 @@
-"""soudan report: what the usage log says, for the plan's owners.
+"""What the usage log says, for the plan's owners: the tables of ``soudan report``.
 
 Days are counted in Japan time. "Returned" means among the top five results of an
-answer, which is what the store keeps. Exit status: 0 (also when there is no log yet,
-which is reported as 0 questions), 1 when the log cannot be read, 2 for bad options.
+answer, which is what the store keeps.
 """
 
 from __future__ import annotations
@@ -15,15 +14,10 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
-
-import click
+from datetime import datetime, timedelta, timezone
 
 from bot.masking import PLACEHOLDERS
-from bot.settings import Settings, SettingsError
-from bot.store import StoreError, connect, iso
-from index.errors import DataError
+from bot.store import iso
 from index.model import CURRENT_PLAN, PlanData
 
 _NUMBER = re.compile(r"-|\d[\d,.]*%?")
@@ -72,86 +66,6 @@ class AnswerRow:
     latency_ms: float
     user_hash: str | None
     needs: tuple[str, ...] = ()
-
-
-@click.command("report")
-@click.option("--since", metavar="YYYY-MM-DD", help="この日（日本時間）以降だけを集計します。")
-@click.option(
-    "--csv", "as_csv", is_flag=True, help="Excel で開ける CSV（UTF-8、BOM 付き）で出力します。"
-)
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="利用記録のファイル（既定は環境変数 DB_PATH、なければ var/soudan.db）。",
-)
-@click.pass_context
-def report(ctx: click.Context, since: str | None, as_csv: bool, db_path: Path | None) -> None:
-    """利用状況（質問数、回答なしの割合、よく返された取組など）を集計します。"""
-    start = _parse_since(ctx, since)
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        _fail(ctx, str(error), 2)
-    path = db_path or settings.db_path
-    if not path.exists():
-        click.echo(f"利用記録はまだありません（質問 0 件）: {path}", err=as_csv)
-        return
-    try:
-        conn = connect(path)
-    except (sqlite3.Error, OSError, StoreError) as error:
-        _fail(ctx, f"利用記録 {path} を開けません（{error}）。", 1)
-    try:
-        tables = build_report(conn, start=start, data=_load_data(settings), analyzer=_analyzer())
-    except sqlite3.Error as error:
-        _fail(ctx, f"利用記録 {path} を読めません（{error}）。", 1)
-    finally:
-        conn.close()
-    if as_csv:
-        # Bytes, so the BOM and UTF-8 reach the file whatever the terminal's encoding.
-        click.echo(render_csv(tables).encode("utf-8-sig"), nl=False)
-    else:
-        click.echo(render_table(tables))
-
-
-def _fail(ctx: click.Context, message: str, code: int):
-    click.echo(message, err=True)
-    ctx.exit(code)
-
-
-def _parse_since(ctx: click.Context, since: str | None) -> datetime | None:
-    if since is None:
-        return None
-    try:
-        day = date.fromisoformat(since.strip())
-        if len(since.strip()) != 10:
-            raise ValueError(since)
-    except ValueError:
-        _fail(
-            ctx, f"--since の日付「{since}」が読めません。2025-04-01 のように指定してください。", 2
-        )
-    return datetime(day.year, day.month, day.day, tzinfo=JST)
-
-
-def _load_data(settings: Settings) -> PlanData | None:
-    from index.load import load
-
-    try:
-        return load(settings.data_dir)
-    except DataError as error:
-        click.echo(error.report(), err=True)
-        return None
-    except OSError:
-        return None
-
-
-def _analyzer():
-    try:
-        from index.text import SudachiAnalyzer
-
-        return SudachiAnalyzer()
-    except Exception:  # without Sudachi the words are grouped as character pairs
-        return None
 
 
 # --- collecting ---------------------------------------------------------------------

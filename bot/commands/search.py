@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from bot.bootstrap import bootstrap
-from bot.commands.data import EXIT_DATA, data_option
+from bot.commands.data import data_option
+from bot.commands.errors import CommandError
 from bot.jsonout import answer_json
 from bot.settings import DEFAULT_PUBLIC_BASE_URL, Settings
 from index.answer import answer, answer_need
@@ -24,8 +25,7 @@ def _index(data_dir: Path) -> Index:
     try:
         return bootstrap(Settings(data_dir=data_dir), serving=False).index
     except DataError as error:
-        click.echo(error.report(), err=True)
-        sys.exit(EXIT_DATA)
+        raise CommandError(error.report()) from None
 
 
 @click.command()
@@ -42,8 +42,7 @@ def ask(
     if need is not None:
         if index.data.need(need) is None:
             labels = "、".join(n.label for n in index.data.needs)
-            click.echo(f"困りごと「{need}」はありません。次から選んでください: {labels}", err=True)
-            sys.exit(2)
+            raise CommandError(f"困りごと「{need}」はありません。次から選んでください: {labels}")
         result = answer_need(need, index)
     elif not question:
         raise click.UsageError("質問か --need を指定してください。")
@@ -130,8 +129,7 @@ def evaluate_command(file: Path, misses: bool, data_dir: Path) -> None:
     try:
         cases = read_cases(file)
     except ValueError as error:
-        click.echo(str(error), err=True)
-        sys.exit(2)
+        raise CommandError(str(error)) from None
     index = _index(data_dir)
     report = run_evaluation(cases, lambda q: answer(q, index))
     summary = report.summary()

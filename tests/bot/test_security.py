@@ -21,8 +21,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from bot import logging_setup
+from bot.commands.run import QuietRequestHandler
 from bot.logging_setup import configure_logging
-from bot.run import QuietRequestHandler
 from bot.service import Service
 from bot.settings import Settings
 from bot.slack import blocks

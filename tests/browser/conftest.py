@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from bot.run import QuietRequestHandler
+from bot.commands.run import QuietRequestHandler
 from bot.service import Service
 from bot.settings import Settings
 from bot.web import create_web_app

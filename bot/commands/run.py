@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import signal
 import socket
-import sys
 import threading
 from types import FrameType
 from typing import NoReturn
@@ -17,15 +16,13 @@ from typing import NoReturn
 import click
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from bot.commands.errors import CommandError, CommandFailed
 from bot.service import Service
 from bot.settings import Settings, SettingsError
 from index.errors import DataError
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("bot.access")
-
-EXIT_CONFIG = 2
-EXIT_SERVER = 1
 
 PAGES_ONLY_HELP = (
     "Slack の設定がないため、ページだけを表示しています。"
@@ -49,7 +46,7 @@ def run() -> None:
     try:
         settings = Settings.from_env()
     except SettingsError as error:
-        _fail(str(error), EXIT_CONFIG)
+        raise CommandError(str(error)) from None
 
     from bot.bootstrap import bootstrap
     from bot.reload import start_reloader
@@ -58,7 +55,7 @@ def run() -> None:
     try:
         service = bootstrap(settings)
     except DataError as error:
-        _fail(error.report(), EXIT_CONFIG)
+        raise CommandError(error.report()) from None
     start_reloader(service, watch_files=True)
 
     server = _serve_pages(settings, create_wsgi_app(settings, service))
@@ -98,11 +95,10 @@ def _serve_pages(settings: Settings, wsgi_app) -> BaseWSGIServer:
         sock.bind((settings.host, settings.port))
         sock.listen(128)
     except OSError as error:
-        _fail(
+        raise CommandFailed(
             f"{settings.host}:{settings.port} で待ち受けできません（{error.strerror or error}）。"
-            "環境変数 PORT で別のポートを指定してください。",
-            EXIT_SERVER,
-        )
+            "環境変数 PORT で別のポートを指定してください。"
+        ) from None
     server = make_server(
         settings.host,
         settings.port,
@@ -128,11 +124,10 @@ def _connect_socket_mode(settings: Settings, service: Service, server: BaseWSGIS
         app = create_slack_app(settings, service, verify_token=True)
     except BoltError:
         server.shutdown()
-        _fail(
+        raise CommandError(
             "SLACK_BOT_TOKEN で Slack に接続できませんでした。トークンが正しいか、"
-            "アプリがワークスペースにインストールされているか確かめてください。",
-            EXIT_CONFIG,
-        )
+            "アプリがワークスペースにインストールされているか確かめてください。"
+        ) from None
     except (SlackClientError, OSError) as error:
         _network_failure(server, error)
     handler = SocketModeHandler(app, app_token=settings.slack_app_token)
@@ -141,12 +136,11 @@ def _connect_socket_mode(settings: Settings, service: Service, server: BaseWSGIS
     except SlackApiError as error:
         server.shutdown()
         code = error.response.get("error") if isinstance(error.response.data, dict) else ""
-        _fail(
+        raise CommandError(
             f"SLACK_APP_TOKEN でソケットモードに接続できませんでした（{code or 'error'}）。"
             "App-Level Token に connections:write が付いているか、"
-            "アプリ設定で Socket Mode が有効か確かめてください。",
-            EXIT_CONFIG,
-        )
+            "アプリ設定で Socket Mode が有効か確かめてください。"
+        ) from None
     except (SlackClientError, OSError) as error:
         _network_failure(server, error)
     return handler
@@ -154,10 +148,9 @@ def _connect_socket_mode(settings: Settings, service: Service, server: BaseWSGIS
 
 def _network_failure(server: BaseWSGIServer, error: Exception) -> NoReturn:
     server.shutdown()
-    _fail(
-        f"Slack に接続できませんでした（{type(error).__name__}）。ネットワークを確かめてください。",
-        EXIT_SERVER,
-    )
+    raise CommandFailed(
+        f"Slack に接続できませんでした（{type(error).__name__}）。ネットワークを確かめてください。"
+    ) from error
 
 
 def _stop_on_signals(stop: threading.Event) -> None:
@@ -170,8 +163,3 @@ def _stop_on_signals(stop: threading.Event) -> None:
 
 def _display_host(host: str) -> str:
     return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    click.echo(message, err=True)
-    sys.exit(code)

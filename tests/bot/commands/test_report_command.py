@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.report import JST, build_report, render_table, report
+from bot.commands.report import report
+from bot.report import JST, build_report, render_table
 from bot.service import AnswerEvent
 from bot.settings import Settings
 from bot.store import SqliteStore, connect
