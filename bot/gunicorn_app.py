@@ -12,10 +12,15 @@ import logging
 import sys
 
 from flask import Flask
+from gunicorn import glogging, util
+from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
+from gunicorn.workers.gthread import ThreadWorker
 
 from bot.bootstrap import EXIT_CONFIG, bootstrap, check_and_keep
+from bot.logging_setup import ZonedFormatter
 from bot.reload import start_reloader
 from bot.settings import Settings, SettingsError
+from bot.web.errors import server_error_response
 from bot.wsgi import create_wsgi_app
 from index.errors import DataError
 
@@ -62,3 +67,43 @@ def create_wsgi_app_from_env() -> Flask:
     if not (settings.slack_bot_token and settings.slack_signing_secret):
         log.warning("no SLACK_SIGNING_SECRET: serving the pages only, no /slack/events")
     return web
+
+
+class Worker(ThreadWorker):
+    """gunicorn's gthread worker, answering in Japanese what it refuses before the app sees
+    it: a request line (a long /search?q=) or headers too large. The path is not read by
+    then, so /api/ callers get the page too."""
+
+    _OWN_ERRORS = ((LimitRequestLine, 414), (LimitRequestHeaders, 431))
+
+    def handle_error(self, req, client, addr, exc) -> None:
+        code = next((code for kind, code in self._OWN_ERRORS if isinstance(exc, kind)), None)
+        if code is None:
+            super().handle_error(req, client, addr, exc)
+            return
+        # As gunicorn logs it: sizes only, never the line itself (it holds the question).
+        self.log.warning("Invalid request from ip=%s: %s", (addr or ("",))[0], exc)
+        body, content_type = server_error_response(code)
+        head = (
+            f"HTTP/1.1 {code} {'URI Too Long' if code == 414 else 'Request Header Fields Too Large'}\r\n"
+            f"Connection: close\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        try:
+            util.write_nonblock(client, head.encode("ascii") + body)
+        except Exception:
+            self.log.debug("Failed to send error message.")
+
+
+class Logger(glogging.Logger):
+    """gunicorn's own lines (master and workers) in our format and time zone, so the log
+    reads on one clock."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        try:
+            zone = Settings.from_env().zone
+        except SettingsError:
+            return  # on_starting says what is wrong and stops
+        for handler in self.error_log.handlers:
+            handler.setFormatter(ZonedFormatter(zone))

@@ -26,9 +26,12 @@ import re
 import sys
 import threading
 from collections.abc import Callable
+from datetime import datetime, tzinfo
 
 from bot.settings import Settings
 
+# Times are in Settings.tz (Asia/Tokyo unless TZ says otherwise, as `soudan report`
+# counts days), with the offset written out: 2025-04-01 10:00:00.123+09:00.
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 REDACTED = "[省略]"
 # Loggers whose messages may carry request bodies or message text.
@@ -57,11 +60,23 @@ def configure_logging(settings: Settings) -> None:
     root.setLevel(level)
     if not any(getattr(h, _HANDLER_MARK, False) for h in root.handlers):
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter(FORMAT))
+        handler.setFormatter(ZonedFormatter(settings.zone))
         setattr(handler, _HANDLER_MARK, True)
         root.addHandler(handler)
     for name in ("slack_bolt", "slack_sdk", BOLT_LOGGER):
         logging.getLogger(name).setLevel(max(level, logging.INFO))
+
+
+class ZonedFormatter(logging.Formatter):
+    """FORMAT with the time in one zone, not the machine's."""
+
+    def __init__(self, zone: tzinfo, fmt: str = FORMAT):
+        super().__init__(fmt)
+        self.zone = zone
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging's name
+        moment = datetime.fromtimestamp(record.created, self.zone)
+        return moment.isoformat(sep=" ", timespec="milliseconds")
 
 
 def bolt_logger() -> logging.Logger:

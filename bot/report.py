@@ -1,6 +1,6 @@
 """What the usage log says, for the plan's owners: the tables of ``soudan report``.
 
-Days are counted in Japan time. "Returned" means among the top five results of an
+Days are counted in Settings.tz: Japan time unless TZ says otherwise, as the log lines. "Returned" means among the top five results of an
 answer, which is what the store keeps.
 """
 
@@ -14,7 +14,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from bot.masking import PLACEHOLDERS
 from bot.store import iso
@@ -57,7 +57,7 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class AnswerRow:
-    at: datetime  # JST
+    at: datetime  # in the report's zone
     surface: str
     kind: str
     results: int
@@ -77,11 +77,12 @@ def build_report(
     start: datetime | None = None,
     data: PlanData | None = None,
     analyzer: object | None = None,
+    zone: tzinfo = JST,
 ) -> list[Table]:
     since = iso(start) if start else ""
     rows = [
         AnswerRow(
-            datetime.fromisoformat(at).astimezone(JST),
+            datetime.fromisoformat(at).astimezone(zone),
             surface,
             kind,
             results,

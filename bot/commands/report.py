@@ -6,13 +6,13 @@ No log yet is no error: it is reported as 0 questions (exit status 0).
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 import click
 
 from bot.commands.errors import CommandError, CommandFailed
-from bot.report import JST, build_report, render_csv, render_table
+from bot.report import build_report, render_csv, render_table
 from bot.settings import Settings, SettingsError
 from bot.store import StoreError, connect
 from index.errors import DataError
@@ -20,7 +20,11 @@ from index.model import PlanData
 
 
 @click.command("report")
-@click.option("--since", metavar="YYYY-MM-DD", help="この日（日本時間）以降だけを集計します。")
+@click.option(
+    "--since",
+    metavar="YYYY-MM-DD",
+    help="この日（日本時間。環境変数 TZ で変更可）以降だけを集計します。",
+)
 @click.option(
     "--csv", "as_csv", is_flag=True, help="Excel で開ける CSV（UTF-8、BOM 付き）で出力します。"
 )
@@ -32,11 +36,11 @@ from index.model import PlanData
 )
 def report(since: str | None, as_csv: bool, db_path: Path | None) -> None:
     """利用状況（質問数、回答なしの割合、よく返された取組など）を集計します。"""
-    start = _parse_since(since)
     try:
         settings = Settings.from_env()
     except SettingsError as error:
         raise CommandError(str(error)) from None
+    start = _parse_since(since, settings.zone)
     path = db_path or settings.db_path
     if not path.exists():
         click.echo(f"利用記録はまだありません（質問 0 件）: {path}", err=as_csv)
@@ -46,7 +50,13 @@ def report(since: str | None, as_csv: bool, db_path: Path | None) -> None:
     except (sqlite3.Error, OSError, StoreError) as error:
         raise CommandFailed(f"利用記録 {path} を開けません（{error}）。") from None
     try:
-        tables = build_report(conn, start=start, data=_load_data(settings), analyzer=_analyzer())
+        tables = build_report(
+            conn,
+            start=start,
+            data=_load_data(settings),
+            analyzer=_analyzer(),
+            zone=settings.zone,
+        )
     except sqlite3.Error as error:
         raise CommandFailed(f"利用記録 {path} を読めません（{error}）。") from None
     finally:
@@ -58,7 +68,7 @@ def report(since: str | None, as_csv: bool, db_path: Path | None) -> None:
         click.echo(render_table(tables))
 
 
-def _parse_since(since: str | None) -> datetime | None:
+def _parse_since(since: str | None, zone: tzinfo) -> datetime | None:
     if since is None:
         return None
     try:
@@ -69,7 +79,7 @@ def _parse_since(since: str | None) -> datetime | None:
         raise CommandError(
             f"--since の日付「{since}」が読めません。2025-04-01 のように指定してください。"
         ) from None
-    return datetime(day.year, day.month, day.day, tzinfo=JST)
+    return datetime(day.year, day.month, day.day, tzinfo=zone)
 
 
 def _load_data(settings: Settings) -> PlanData | None:

@@ -19,6 +19,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from bot.commands.errors import CommandError, CommandFailed
 from bot.service import Service
 from bot.settings import Settings, SettingsError
+from bot.web.errors import SERVER_ERRORS, server_error_response
 from index.errors import DataError
 
 log = logging.getLogger(__name__)
@@ -33,11 +34,25 @@ PAGES_ONLY_HELP = (
 
 
 class QuietRequestHandler(WSGIRequestHandler):
-    """Access log lines without the query string: /search?q= carries the question."""
+    """Access log lines without the query string: /search?q= carries the question. The
+    errors the server answers itself (a request line or headers too long) in Japanese."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         path = getattr(self, "path", "").split("?", 1)[0]
         access_log.info("%s %s %s", getattr(self, "command", "-"), path, code)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        if code in SERVER_ERRORS:
+            body, content_type = server_error_response(code, api=self._asked_for_json())
+            # http.server fills this in with %-formatting: the body has no fields of its own.
+            self.error_message_format = body.decode().replace("%", "%%")
+            self.error_content_type = content_type
+        super().send_error(code, message, explain)
+
+    def _asked_for_json(self) -> bool:
+        # A request line too long to parse still starts with the method and the path.
+        line = getattr(self, "raw_requestline", b"")[:16].split(b" ")
+        return len(line) > 1 and line[1].startswith(b"/api/")
 
 
 @click.command()

@@ -43,6 +43,8 @@ def test_gunicorn_reads_only_its_settings_from_its_config_file():
         "threads",
         "timeout",
         "graceful_timeout",
+        "limit_request_line",
+        "logger_class",
     }
 
 
