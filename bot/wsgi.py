@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, jsonify, request
 from slack_bolt.adapter.flask.handler import to_flask_response
@@ -17,6 +18,9 @@ from slack_sdk.signature import SignatureVerifier
 from bot.service import Service
 from bot.settings import Settings
 
+if TYPE_CHECKING:
+    from bot.slack.app import AckTimer
+
 log = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
@@ -24,23 +28,27 @@ SLACK_PATH = "/slack/events"
 MAX_SLACK_BODY = 1024 * 1024
 
 
-def create_wsgi_app(settings: Settings, service: Service) -> Flask:
+def create_wsgi_app(
+    settings: Settings, service: Service, *, ack_timer: AckTimer | None = None
+) -> Flask:
     """The Flask app of the pages, with /slack/events when HTTP-mode settings are present."""
     from bot.web import create_web_app
 
     web = create_web_app(settings, service)
     if settings.slack_bot_token and settings.slack_signing_secret:
-        _mount_slack(web, settings, service)
+        _mount_slack(web, settings, service, ack_timer)
     return web
 
 
-def _mount_slack(web: Flask, settings: Settings, service: Service) -> None:
+def _mount_slack(
+    web: Flask, settings: Settings, service: Service, ack_timer: AckTimer | None
+) -> None:
     from bot.slack.app import create_slack_app, warm_authorization
     from bot.slack.dedupe import SharedEventLedger
 
     # gunicorn may run several workers: a retried event must be answered once across them.
     ledger = SharedEventLedger(settings.db_path.parent / "events.db")
-    bolt = create_slack_app(settings, service, deduper=ledger)
+    bolt = create_slack_app(settings, service, deduper=ledger, ack_timer=ack_timer)
     threading.Thread(target=warm_authorization, args=(bolt,), name="auth-test", daemon=True).start()
     verifier = SignatureVerifier(settings.slack_signing_secret or "")
 

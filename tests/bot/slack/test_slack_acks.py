@@ -60,3 +60,17 @@ def test_the_ack_only_acks():
     calls: list[tuple] = []
     acknowledge(lambda *args, **kwargs: calls.append((args, kwargs)))
     assert calls == [((), {})]
+
+
+def test_the_ack_timer_reads_its_clock_and_warns_of_a_slow_ack(caplog):
+    from bot.slack.app import SLOW_ACK_S, AckTimer
+    from tests.fakes.fake_slack import ManualClock
+
+    clock = ManualClock()
+    timer = AckTimer(clock)
+    assert timer.middleware(lambda: clock.advance(0.5)) is None
+    assert timer.slowest == 0.5
+    with caplog.at_level("WARNING", logger="bot.slack.app"):
+        timer.middleware(lambda: clock.advance(SLOW_ACK_S))
+    assert timer.slowest == SLOW_ACK_S
+    assert "slack ack took 2.0 s" in caplog.text
