@@ -84,7 +84,7 @@ def diff_command(measure_id: str | None, data_dir: Path) -> None:
                 click.echo(f"第２期の「{measure_id}」は第３期では終了しています。")
                 return
         if not chosen.predecessor:
-            click.echo(f"{chosen.id}「{chosen.title}」は第３期の新規の取組です。")
+            click.echo(f"{chosen.citation}「{chosen.title}」は第３期の新規の取組です。")
             return
         current = [chosen]
     changed = 0
@@ -105,7 +105,7 @@ def diff_command(measure_id: str | None, data_dir: Path) -> None:
                 lines.append(f"  {label}: {render_plain(char_diff(old, new))}")
         if lines or measure_id:
             changed += bool(lines)
-            click.echo(f"{m.id}「{m.title}」← {before.id}")
+            click.echo(f"{m.citation}「{m.title}」← {before.citation}")
             click.echo("\n".join(lines) if lines else "  変更なし")
     if not measure_id:
         click.echo(f"（引き継いだ取組 {len(current)}件のうち、変更があるのは {changed}件です）")

@@ -90,7 +90,7 @@ NEED_TOP = 2
 
 def _hit_lines(rank: int, hit: Hit, base_url: str) -> list[str]:
     m = hit.measure
-    lines = [f"{rank}. {m.title}（第{m.plan}期 {m.section} No.{m.no}・{m.status}）"]
+    lines = [f"{rank}. {m.title}（{m.citation}・{m.status}）"]
     lines.append(f"   担当課: {'、'.join(m.departments)}")
     if hit.why:
         lines.append(f"   一致: {hit.why}")

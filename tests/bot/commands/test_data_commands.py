@@ -50,7 +50,7 @@ def test_dump_is_every_row_of_both_plans_in_plan_order(data_dir: Path):
 def test_diff_shows_character_changes_of_one_measure(data_dir: Path):
     result = run("data", "diff", "1-1-3", "--data", str(data_dir))
     assert result.exit_code == 0
-    assert "3-1-1-3" in result.output and "← 2-1-1-2" in result.output
+    assert "第3期 1-(1) No.3" in result.output and "← 第2期 1-(1) No.2" in result.output
     assert "[-就職氷河期世代等への支援の実施-]" in result.output
 
 

@@ -212,3 +212,11 @@ def test_an_empty_post_shows_the_empty_search_page(client):
 def test_the_page_answered_from_a_post_is_never_cached(client):
     response = client.post("/ask", data={"q": "家賃を3か月滞納していて、" * 80})
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_measures_are_cited_one_way_on_every_page(client):
+    assert "第3期 3-(3) No.3" in page(client, "/search?q=" + quote("家賃を3か月滞納している"))
+    measure = page(client, "/measures/3-3-3-3")
+    assert '<dt>取組番号</dt><dd><span class="code">第3期 3-(3) No.3</span>' in measure
+    assert "第2期 " in measure  # the row it continues, cited the same way
+    assert "第2期 1-(5) No.4" in page(client, "/plans/2")
