@@ -1,32 +1,21 @@
-"""What the usage log says, for the plan's owners: the tables of ``soudan report``.
-
-Days are counted in Settings.tz: Japan time unless TZ says otherwise, as the log lines. "Returned" means among the top five results of an
-answer, which is what the store keeps.
-"""
+"""The usage log counted into the report's tables, one function a table."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 import sqlite3
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, tzinfo
 
-from bot.masking import PLACEHOLDERS
-from bot.store import iso
+from bot.report.queries import read_log
+from bot.report.render import shorten
+from bot.report.rows import JST, AnswerRow, Table
+from bot.report.words import vocabulary_terms, words
 from index.model import CURRENT_PLAN, PlanData
 
-_NUMBER = re.compile(r"-|\d[\d,.]*%?")
-JST = timezone(timedelta(hours=9), "JST")
 TOP_MEASURES = 20
 SLOWEST = 10
 UNANSWERED_WORDS = 30
 EXAMPLES = 2
-CELL_WIDTH = 40
 EXAMPLE_WIDTH = 50
 
 SURFACE_LABELS = {
@@ -47,30 +36,6 @@ KIND_LABELS = {
 }
 
 
-@dataclass
-class Table:
-    title: str
-    headers: tuple[str, ...]
-    rows: list[tuple[object, ...]] = field(default_factory=list)
-    note: str = ""  # shown when there are no rows, or below them
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerRow:
-    at: datetime  # in the report's zone
-    surface: str
-    kind: str
-    results: int
-    abstained: bool
-    top_ids: tuple[str, ...]
-    latency_ms: float
-    user_hash: str | None
-    needs: tuple[str, ...] = ()
-
-
-# --- collecting ---------------------------------------------------------------------
-
-
 def build_report(
     conn: sqlite3.Connection,
     *,
@@ -79,64 +44,20 @@ def build_report(
     analyzer: object | None = None,
     zone: tzinfo = JST,
 ) -> list[Table]:
-    since = iso(start) if start else ""
-    rows = [
-        AnswerRow(
-            datetime.fromisoformat(at).astimezone(zone),
-            surface,
-            kind,
-            results,
-            bool(abstained),
-            tuple(i for i in top_ids.split(",") if i),
-            latency_ms,
-            user_hash,
-            tuple(n for n in needs.split(";") if n),
-        )
-        for (
-            at,
-            surface,
-            kind,
-            results,
-            abstained,
-            top_ids,
-            latency_ms,
-            user_hash,
-            needs,
-        ) in conn.execute(
-            "SELECT at, surface, kind, results, abstained, top_ids, latency_ms, user_hash, needs"
-            " FROM answers WHERE at >= ? ORDER BY at",
-            (since,),
-        )
-    ]
-    # An empty message is no question: it is counted apart, not as 回答なし.
-    empty = sum(1 for r in rows if r.kind == "empty")
-    rows = [r for r in rows if r.kind != "empty"]
-    votes = conn.execute(
-        "SELECT measure_id, SUM(helpful), SUM(1 - helpful) FROM feedback WHERE at >= ?"
-        " GROUP BY measure_id",
-        (since,),
-    ).fetchall()
-    texts = [
-        text
-        for (text,) in conn.execute(
-            "SELECT q.text FROM question_texts q JOIN answers a ON a.id = q.answer_id"
-            " WHERE a.abstained = 1 AND a.at >= ? ORDER BY a.at",
-            (since,),
-        )
-    ]
-    text_count = conn.execute("SELECT COUNT(*) FROM question_texts").fetchone()[0]
+    log = read_log(conn, start, zone)
+    rows = log.rows
     titles = {m.id: m.title for m in data.measures} if data else {}
     return [
-        _summary(rows, votes, start, data, empty),
+        _summary(rows, log.votes, start, data, log.empty),
         _per_day(rows),
         _per_surface(rows),
         _per_kind(rows),
         _per_need(rows),
         _most_returned(rows, titles),
         _never_returned(rows, data),
-        _feedback(votes, titles),
+        _feedback(log.votes, titles),
         _slowest(rows),
-        _unanswered(texts, text_count, data, analyzer),
+        _unanswered(log.texts, log.text_count, data, analyzer),
     ]
 
 
@@ -288,124 +209,17 @@ def _unanswered(
     if not texts:
         table.note = "この期間に答えられなかった質問はありません。"
         return table
-    known = _vocabulary_terms(data, analyzer)
+    known = vocabulary_terms(data, analyzer)
     counts: Counter[str] = Counter()
     examples: dict[str, list[str]] = defaultdict(list)
     for text in texts:
-        for word in dict.fromkeys(_words(text, analyzer)):
+        for word in dict.fromkeys(words(text, analyzer)):
             counts[word] += 1
             if len(examples[word]) < EXAMPLES:
-                examples[word].append(_shorten(text, EXAMPLE_WIDTH))
+                examples[word].append(shorten(text, EXAMPLE_WIDTH))
     for word, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:UNANSWERED_WORDS]:
         status = "登録済" if word in known else ("未登録" if data else "")
         table.rows.append((word, count, status, " / ".join(examples[word])))
     if analyzer is None:
         table.note = "形態素解析が使えないため、2文字ずつに区切って集計しています。"
     return table
-
-
-def _strip_placeholders(text: str) -> str:
-    for placeholder in PLACEHOLDERS:
-        text = text.replace(placeholder, " ")
-    return text
-
-
-def _words(text: str, analyzer: object | None) -> list[str]:
-    text = _strip_placeholders(text)
-    if analyzer is not None:
-        from index.text import terms
-
-        return terms(analyzer, text)
-    return _bigrams(text)
-
-
-def _bigrams(text: str) -> list[str]:
-    words: list[str] = []
-    for run in "".join(c if c.isalnum() else " " for c in text).split():
-        words.extend(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
-    return words
-
-
-def _vocabulary_terms(data: PlanData | None, analyzer: object | None) -> set[str]:
-    if data is None:
-        return set()
-    known: set[str] = set()
-    for entry in data.vocabulary:
-        for term in (*entry.terms, *entry.targets):
-            known.add(term)
-            known.update(_words(term, analyzer))
-    return known
-
-
-# --- rendering ----------------------------------------------------------------------
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "FW" else 1 for c in text)
-
-
-def _shorten(text: str, width: int) -> str:
-    if _width(text) <= width:
-        return text
-    out, used = [], 0
-    for char in text:
-        used += _width(char)
-        if used > width - 1:
-            break
-        out.append(char)
-    return "".join(out) + "…"
-
-
-def _cell(value: object) -> str:
-    return str(value).replace("\n", " ")
-
-
-def render_table(tables: Iterable[Table]) -> str:
-    """Aligned columns for a terminal; long cells are cut, except the last column's."""
-    blocks = []
-    for table in tables:
-        lines = [f"■ {table.title}"]
-        if table.rows:
-            last = len(table.headers) - 1
-            cells = [
-                [
-                    _cell(v) if i == last else _shorten(_cell(v), CELL_WIDTH)
-                    for i, v in enumerate(row)
-                ]
-                for row in [table.headers, *table.rows]
-            ]
-            widths = [max(_width(row[i]) for row in cells) for i in range(last + 1)]
-            right = [all(_numeric(row[i]) for row in table.rows) for i in range(last + 1)]
-            for n, row in enumerate(cells):
-                padded = (_pad(cell, widths[i], right[i]) for i, cell in enumerate(row))
-                lines.append(("  " + "  ".join(padded)).rstrip())
-                if n == 0:
-                    lines.append("  " + "  ".join("-" * w for w in widths))
-        if table.note:
-            lines.append(f"  {table.note}")
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)
-
-
-def _numeric(value: object) -> bool:
-    return isinstance(value, int | float) or bool(_NUMBER.fullmatch(str(value)))
-
-
-def _pad(text: str, width: int, right: bool) -> str:
-    space = " " * (width - _width(text))
-    return space + text if right else text + space
-
-
-def render_csv(tables: Sequence[Table]) -> str:
-    """One sheet: each section is its title row, a header row, the rows and a blank line."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for table in tables:
-        writer.writerow([f"【{table.title}】"])
-        if table.rows:
-            writer.writerow(table.headers)
-            writer.writerows([[_cell(v) for v in row] for row in table.rows])
-        if table.note:
-            writer.writerow([table.note])
-        writer.writerow([])
-    return out.getvalue()
