@@ -41,6 +41,13 @@ class QuietRequestHandler(WSGIRequestHandler):
         path = getattr(self, "path", "").split("?", 1)[0]
         access_log.info("%s %s %s", getattr(self, "command", "-"), path, code)
 
+    def log(self, type: str, message: str, *args: object) -> None:
+        # werkzeug would write its own timestamp (the machine's zone) into the message;
+        # the line already starts with ours (Settings.tz).
+        getattr(logging.getLogger("werkzeug"), type)(
+            "%s " + message.rstrip(), self.address_string(), *args
+        )
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None):
         if code in SERVER_ERRORS:
             body, content_type = server_error_response(code, api=self._asked_for_json())

@@ -167,3 +167,12 @@ def test_a_20000_character_question_is_refused_in_japanese(local_server, path, c
     head, _, body = response.partition(b"\r\n\r\n")
     assert content_type.encode() in head
     assert text in body.decode("utf-8")
+
+
+def test_the_local_servers_own_lines_carry_no_second_clock(local_server, caplog):
+    from tests.bot.test_http_robustness import exchange
+
+    with caplog.at_level("INFO", logger="werkzeug"):
+        exchange(local_server, b"GET / HTTP/9.9\r\n\r\n", half_close=True)
+    lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert lines and not any("[" in line for line in lines), lines
