@@ -18,9 +18,9 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.service import Service  # noqa: E402
+from bot.bootstrap import bootstrap  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.web import create_web  # noqa: E402
+from bot.web import create_web_app  # noqa: E402
 
 PAGES = {
     "/": "/",
@@ -42,7 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=ROOT / "data", db_path=Path(tmp) / "soudan.db")
-        client = create_web(settings, Service.from_settings(settings)).test_client()
+        client = create_web_app(settings, bootstrap(settings, serving=False)).test_client()
         print(f"page render times, {args.repeat} requests each (Flask test client)")
         print(f"{'page':26s} {'mean ms':>8s} {'p99 ms':>8s}")
         for label, url in PAGES.items():

@@ -1,34 +1,27 @@
-"""soudan: the command line. Each command turns domain errors into one Japanese line."""
+"""soudan: the command line. Each command turns domain errors into one Japanese message
+(bot.commands.errors), with the exit status the help text gives."""
 
 from __future__ import annotations
 
 import click
 
 from bot.commands.data import data
+from bot.commands.errors import EXIT_CODES_HELP
+from bot.commands.report import report
+from bot.commands.run import run
 from bot.commands.search import ask, evaluate_command, search
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EXIT_CODES_HELP,
+)
 def cli() -> None:
     """相談ナビ: 千葉市貧困対策アクションプランの取組を探します。"""
 
 
-cli.add_command(data)
-cli.add_command(ask)
-cli.add_command(search)
-cli.add_command(evaluate_command)
-
-
-def _register_optional() -> None:
-    # Commands of the surfaces are registered here so `soudan --help` lists them all.
-    from bot.report import report
-    from bot.run import run
-
-    cli.add_command(run)
-    cli.add_command(report)
-
-
-_register_optional()
+for command in (run, data, ask, search, evaluate_command, report):
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -25,9 +25,13 @@ import logging
 import re
 import sys
 import threading
+from collections.abc import Callable
+from datetime import datetime, tzinfo
 
 from bot.settings import Settings
 
+# Times are in Settings.tz (Asia/Tokyo unless TZ says otherwise, as `soudan report`
+# counts days), with the offset written out: 2025-04-01 10:00:00.123+09:00.
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 REDACTED = "[省略]"
 # Loggers whose messages may carry request bodies or message text.
@@ -45,7 +49,6 @@ _BODY_START = re.compile(
 _QUERY = re.compile(r"\?[^\s\"']*")
 
 _install_lock = threading.Lock()
-_installed = False
 _HANDLER_MARK = "_soudan_handler"
 
 
@@ -57,11 +60,23 @@ def configure_logging(settings: Settings) -> None:
     root.setLevel(level)
     if not any(getattr(h, _HANDLER_MARK, False) for h in root.handlers):
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter(FORMAT))
+        handler.setFormatter(ZonedFormatter(settings.zone))
         setattr(handler, _HANDLER_MARK, True)
         root.addHandler(handler)
     for name in ("slack_bolt", "slack_sdk", BOLT_LOGGER):
         logging.getLogger(name).setLevel(max(level, logging.INFO))
+
+
+class ZonedFormatter(logging.Formatter):
+    """FORMAT with the time in one zone, not the machine's."""
+
+    def __init__(self, zone: tzinfo, fmt: str = FORMAT):
+        super().__init__(fmt)
+        self.zone = zone
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging's name
+        moment = datetime.fromtimestamp(record.created, self.zone)
+        return moment.isoformat(sep=" ", timespec="milliseconds")
 
 
 def bolt_logger() -> logging.Logger:
@@ -86,24 +101,27 @@ class _ClientTokenNotice(logging.Filter):
 _CLIENT_TOKEN_NOTICE = _ClientTokenNotice()
 
 
+class _RedactingFactory:
+    """The log record factory that redacts; wraps whichever factory was there before."""
+
+    def __init__(self, previous: Callable[..., logging.LogRecord]):
+        self.previous = previous
+
+    def __call__(self, name: str, *args, **kwargs) -> logging.LogRecord:
+        record = self.previous(name, *args, **kwargs)
+        if name.startswith(LIBRARY_PREFIXES):
+            _redact(record, body=True)
+        elif name in ACCESS_LOGGERS:
+            _redact(record, body=False)
+        return record
+
+
 def install_redaction() -> None:
-    """Wrap the log record factory once per process (idempotent)."""
-    global _installed
+    """Wrap the log record factory, unless it already redacts (idempotent). The factory in
+    place is the only record of whether this ran, so nothing here can disagree with it."""
     with _install_lock:
-        if _installed:
-            return
-        previous = logging.getLogRecordFactory()
-
-        def factory(name, *args, **kwargs) -> logging.LogRecord:
-            record = previous(name, *args, **kwargs)
-            if name.startswith(LIBRARY_PREFIXES):
-                _redact(record, body=True)
-            elif name in ACCESS_LOGGERS:
-                _redact(record, body=False)
-            return record
-
-        logging.setLogRecordFactory(factory)
-        _installed = True
+        if not isinstance(logging.getLogRecordFactory(), _RedactingFactory):
+            logging.setLogRecordFactory(_RedactingFactory(logging.getLogRecordFactory()))
 
 
 def redact_message(message: str, *, body: bool = True) -> str:

@@ -8,12 +8,9 @@ are exactly what the vocabulary needs to learn.
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
 import unicodedata
-
-log = logging.getLogger(__name__)
+from typing import Protocol, runtime_checkable
 
 PHONE = "〔電話〕"
 DATE = "〔日付〕"
@@ -95,8 +92,20 @@ _ENDINGS = tuple(sorted((r for r in _ROLES if len(r) > 1), key=len, reverse=True
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
-def mask(text: str) -> str:
-    """The question with phone numbers, dates, names, addresses and long numbers masked."""
+@runtime_checkable
+class NameTagger(Protocol):
+    """Tells names from words: the index's own Sudachi (``index.text.SudachiAnalyzer``), so
+    masking loads no dictionary of its own."""
+
+    def units(self, text: str) -> list[tuple[str, tuple[str, ...]]]: ...
+
+
+def mask(text: str, names: object) -> str:
+    """The question with phone numbers, dates, names, addresses and long numbers masked.
+
+    ``names``: a NameTagger for names without an honorific (山田から電話); anything else
+    (None, a test's tiny analyzer) masks by patterns only.
+    """
     # Lone surrogates can't reach Sudachi (or SQLite) as UTF-8: they carry no text anyway.
     text = unicodedata.normalize("NFKC", _SURROGATES.sub("", text))
     text = _EMAIL.sub(EMAIL, text)
@@ -108,7 +117,7 @@ def mask(text: str) -> str:
     text = _ADDRESS.sub(ADDRESS, text)
     text = _DIGITS.sub(NUMBER, text)
     text = _HONORIFIC.sub(_mask_honorific, text)
-    return _mask_person_names(text)
+    return _mask_person_names(text, names) if isinstance(names, NameTagger) else text
 
 
 def _mask_honorific(match: re.Match[str]) -> str:
@@ -132,16 +141,9 @@ def _is_role(stem: str) -> bool:
     return stem in _ROLES or stem.upper() in _ROLES or stem.endswith(_ENDINGS)
 
 
-def _mask_person_names(text: str) -> str:
-    tokenizer = _name_tagger()
-    if tokenizer is None:
-        return text
-    from sudachipy import tokenizer as sudachi
-
+def _mask_person_names(text: str, names: NameTagger) -> str:
     out: list[str] = []
-    for morpheme in tokenizer.tokenize(text, sudachi.Tokenizer.SplitMode.C):
-        surface = morpheme.surface()
-        pos = morpheme.part_of_speech()
+    for surface, pos in names.units(text):
         # Hiragana "names" are mostly misreadings of ordinary words (すまいさぽーとちば).
         if pos[2] == "人名" and _has_kanji_or_katakana(surface) and surface not in PLACEHOLDERS:
             if not out or out[-1] != NAME:
@@ -153,29 +155,3 @@ def _mask_person_names(text: str) -> str:
 
 def _has_kanji_or_katakana(text: str) -> bool:
     return bool(re.search(rf"[{_HAN}{_KATA}]", text))
-
-
-_tagger_lock = threading.Lock()
-_dictionary: object | None = None
-_tagger_failed = False
-_local = threading.local()
-
-
-def _name_tagger():
-    """A Sudachi tokenizer for this thread (they are not shared), or None if it cannot load."""
-    global _dictionary, _tagger_failed
-    tokenizer = getattr(_local, "tokenizer", None)
-    if tokenizer is not None or _tagger_failed:
-        return tokenizer
-    with _tagger_lock:
-        if _dictionary is None and not _tagger_failed:
-            try:
-                from sudachipy import dictionary
-
-                _dictionary = dictionary.Dictionary()
-            except Exception as error:  # any failure means masking by patterns only
-                _tagger_failed = True
-                log.warning("name tagger unavailable, masking by patterns only: %s", error)
-                return None
-    _local.tokenizer = _dictionary.create()
-    return _local.tokenizer

@@ -74,11 +74,6 @@ class Service:
         self.store: Store = store or NullStore()
         self._reload_lock = threading.Lock()
 
-    @classmethod
-    def from_settings(cls, settings: Settings, store: Store | None = None) -> Service:
-        """Load and check the data, build the index. Raises DataError on bad data."""
-        return cls(settings, build_index(load(settings.data_dir), settings.cache_dir), store)
-
     @property
     def index(self) -> Index:
         return self._index

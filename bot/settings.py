@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from index.errors import SoudanError
 
@@ -17,6 +18,9 @@ DEFAULT_DB_PATH = Path("var/soudan.db")
 DEFAULT_CACHE_DIR = Path("var/cache")
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+# Log lines and `soudan report` days: the city's time, whatever the machine's zone, unless
+# the operator sets TZ.
+DEFAULT_TZ = "Asia/Tokyo"
 
 
 class SettingsError(SoudanError):
@@ -40,6 +44,11 @@ class Settings:
     log_retention_days: int = 30
     user_hash_salt: str = ""
     official_plan_url: str = ""
+    tz: str = DEFAULT_TZ
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
 
     @property
     def slack_mode(self) -> str | None:
@@ -75,6 +84,7 @@ class Settings:
             log_retention_days=get.integer("LOG_RETENTION_DAYS", 30, low=1, high=3650),
             user_hash_salt=get.optional("USER_HASH_SALT") or "",
             official_plan_url=get.url("OFFICIAL_PLAN_URL", ""),
+            tz=get.zone("TZ", DEFAULT_TZ),
         )
         if settings.slack_bot_token and not (
             settings.slack_app_token or settings.slack_signing_secret
@@ -136,6 +146,17 @@ class _Reader:
         if value not in ("0", "1", "true", "false", "yes", "no"):
             raise SettingsError(f"環境変数 {name} の形式が正しくありません（1 または 0）。")
         return value in ("1", "true", "yes")
+
+    def zone(self, name: str, default: str) -> str:
+        # TZ=:Asia/Tokyo is the C library's spelling of the same zone.
+        value = (self.optional(name) or default).removeprefix(":")
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                f"環境変数 {name} の形式が正しくありません（Asia/Tokyo のようなタイムゾーン名）。"
+            ) from None
+        return value
 
     def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
         value = (self.optional(name) or default).upper()

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.masking import mask
+from bot.masking import NameTagger, mask
 from bot.service import AnswerEvent, NullStore, Store
 from bot.settings import Settings
 
@@ -206,8 +206,11 @@ class SqliteStore:
         *,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         clock: Callable[[], datetime] = now_utc,
+        names: NameTagger | None = None,
     ):
+        """``names``: the index's analyzer, for masking names in kept question text."""
         self.path = Path(settings.db_path)
+        self._names = names
         self.log_question_text = settings.log_question_text
         self.retention = timedelta(days=settings.log_retention_days)
         self._busy_timeout_ms = busy_timeout_ms
@@ -287,10 +290,9 @@ class SqliteStore:
                 )
         return rows
 
-    @staticmethod
-    def _masked(question: str) -> str:
+    def _masked(self, question: str) -> str:
         try:
-            return mask(question).strip()
+            return mask(question, self._names).strip()
         except Exception as error:
             # Unmasked text is never stored; the message must not carry the text either.
             log.warning("question text not stored: masking failed (%s)", type(error).__name__)
@@ -427,7 +429,18 @@ class BackgroundStore:
         # The writer opens its own connection; this thread's is not needed any more.
         store.close()
         atexit.register(self._close_at_exit)
-        _LIVE.add(self)
+
+    def fork_hook(self) -> Callable[[], None]:
+        """For ``os.register_at_fork(after_in_child=...)`` (``bot.bootstrap``). Holds the
+        store weakly, so registering it keeps no closed store alive."""
+        ref = weakref.ref(self)
+
+        def reset_in_child() -> None:
+            store = ref()
+            if store is not None:
+                store._reset(closing=store._closing)
+
+        return reset_in_child
 
     def _reset(self, *, closing: bool = False) -> None:
         # Also in a forked child, where the parent's writer does not exist: the child
@@ -596,22 +609,11 @@ class BackgroundStore:
         self.close(self._exit_timeout_s)
 
 
-_LIVE: weakref.WeakSet[BackgroundStore] = weakref.WeakSet()
-
-
-def _after_fork_in_child() -> None:
-    for store in list(_LIVE):
-        store._reset(closing=store._closing)
-
-
-os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def open_store(settings: Settings) -> Store:
+def open_store(settings: Settings, names: NameTagger | None = None) -> Store:
     """The SQLite store behind its writer thread, or a NullStore (answers still served) if
-    the file cannot be opened."""
+    the file cannot be opened. ``names``: see SqliteStore."""
     try:
-        store = SqliteStore(settings)
+        store = SqliteStore(settings, names=names)
     except STORE_ERRORS as error:
         log.warning(
             "usage log disabled: cannot open %s (%s: %s)",

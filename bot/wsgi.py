@@ -1,64 +1,54 @@
-"""The Procfile target: the web pages, plus Slack's /slack/events in HTTP mode.
+"""create_wsgi_app(): the web pages, plus Slack's /slack/events in HTTP mode.
 
-    gunicorn --config python:bot.wsgi ... bot.wsgi:app
-
-``app`` is built on first access, in the worker, so tests can import this module and use
-``create_wsgi(settings, service)``. Loaded as gunicorn's config (``--config python:bot.wsgi``)
-this module also gives gunicorn one hook, ``on_starting``: the master checks the settings
-and data once before any worker starts, and stops with one Japanese line per problem and
-exit status 2 (otherwise every worker would fail in turn). Gunicorn reads every module
-global whose name is one of its settings: add no other such names here.
+What ``soudan run`` serves locally and each gunicorn worker serves (``bot.gunicorn_app``);
+both build the service first with ``bot.bootstrap``.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
-import sys
 import threading
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, jsonify, request
 from slack_bolt.adapter.flask.handler import to_flask_response
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.service import Service, build_index
-from bot.settings import Settings, SettingsError
-from index.errors import DataError
+from bot.service import Service
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.slack.app import AckTimer
 
 log = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
 # Slack's payloads are a few kB; a message with blocks stays far below this.
 MAX_SLACK_BODY = 1024 * 1024
-EXIT_SETTINGS = 2
-# Under gunicorn a worker exiting with 4 (APP_LOAD_ERROR) stops the server instead of
-# being restarted forever.
-EXIT_WORKER_LOAD = 4
 
 
-def create_wsgi(settings: Settings, service: Service | None = None) -> Flask:
+def create_wsgi_app(
+    settings: Settings, service: Service, *, ack_timer: AckTimer | None = None
+) -> Flask:
     """The Flask app of the pages, with /slack/events when HTTP-mode settings are present."""
-    from bot.web import create_web
+    from bot.web import create_web_app
 
-    if service is None:
-        from bot.store import open_store
-
-        service = Service.from_settings(settings, store=open_store(settings))
-    web = create_web(settings, service)
+    web = create_web_app(settings, service)
     if settings.slack_bot_token and settings.slack_signing_secret:
-        _mount_slack(web, settings, service)
+        _mount_slack(web, settings, service, ack_timer)
     return web
 
 
-def _mount_slack(web: Flask, settings: Settings, service: Service) -> None:
-    from bot.slack.app import create_app, warm_authorization
+def _mount_slack(
+    web: Flask, settings: Settings, service: Service, ack_timer: AckTimer | None
+) -> None:
+    from bot.slack.app import create_slack_app, warm_authorization
     from bot.slack.dedupe import SharedEventLedger
 
     # gunicorn may run several workers: a retried event must be answered once across them.
     ledger = SharedEventLedger(settings.db_path.parent / "events.db")
-    bolt = create_app(settings, service, deduper=ledger)
+    bolt = create_slack_app(settings, service, deduper=ledger, ack_timer=ack_timer)
     threading.Thread(target=warm_authorization, args=(bolt,), name="auth-test", daemon=True).start()
     verifier = SignatureVerifier(settings.slack_signing_secret or "")
 
@@ -124,96 +114,3 @@ def _well_formed(body: object) -> bool:
 
 def _error(message: str, status: int) -> tuple[Response, int]:
     return jsonify(error=message), status
-
-
-# ------------------------------------------------------------------ gunicorn
-
-
-def on_starting(server: object) -> None:
-    """gunicorn master hook: stop with exit status 2 on bad settings or data.
-
-    Data that passes is copied aside (``last_good_dir``): if an operator later sends the
-    master SIGHUP while a data file is broken, the new workers serve that copy instead of
-    failing to boot, which would stop the whole server.
-    """
-    problems = _check()
-    if problems:
-        print(problems, file=sys.stderr)
-        sys.exit(EXIT_SETTINGS)
-
-
-def _check() -> str | None:
-    from index.load import FILES, load
-
-    try:
-        settings = Settings.from_env()
-        load(settings.data_dir)
-    except SettingsError as error:
-        return str(error)
-    except DataError as error:
-        return error.report()
-    try:
-        keep = last_good_dir(settings)
-        keep.mkdir(parents=True, exist_ok=True)
-        for name in FILES:
-            shutil.copy2(settings.data_dir / name, keep / name)
-    except OSError:
-        log.warning("could not keep a copy of the checked data; a reload on bad data will stop")
-    return None
-
-
-def last_good_dir(settings: Settings) -> Path:
-    return settings.db_path.parent / "last-good-data"
-
-
-def _service_on_last_good_data(settings: Settings, error: DataError) -> Service | None:
-    """A worker started (by SIGHUP) on data that fails the check: serve the last copy that
-    passed, and keep watching the real files so a fix is picked up."""
-    from bot.store import open_store
-    from index.load import load
-
-    try:
-        data = load(last_good_dir(settings))
-    except DataError:
-        return None
-    log.error(
-        "data fails the check; serving the last checked copy (%s)\n%s",
-        data.version.label,
-        error.report(),
-    )
-    return Service(settings, build_index(data, settings.cache_dir), open_store(settings))
-
-
-def _load_app() -> Flask:
-    from bot.logging_setup import configure_logging
-    from bot.reload import start_reloader
-    from bot.store import open_store
-
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(error, file=sys.stderr)
-        sys.exit(EXIT_WORKER_LOAD)
-    configure_logging(settings)
-    try:
-        service = Service.from_settings(settings, store=open_store(settings))
-    except DataError as error:
-        fallback = _service_on_last_good_data(settings, error)
-        if fallback is None:
-            print(error.report(), file=sys.stderr)
-            sys.exit(EXIT_WORKER_LOAD)
-        service = fallback
-    web = create_wsgi(settings, service)
-    # Saved data files are picked up within a second; SIGHUP to a worker forces a reload.
-    start_reloader(service, watch_files=True)
-    if not (settings.slack_bot_token and settings.slack_signing_secret):
-        log.warning("no SLACK_SIGNING_SECRET: serving the pages only, no /slack/events")
-    return web
-
-
-def __getattr__(name: str) -> Flask:
-    if name == "app":
-        built = _load_app()
-        globals()["app"] = built
-        return built
-    raise AttributeError(name)

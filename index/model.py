@@ -81,6 +81,14 @@ class Measure:
         """The id without the plan, as caseworkers and the eval set write it: "1-3-8"."""
         return self.id.split("-", 1)[1]
 
+    @property
+    def citation(self) -> str:
+        """How every surface names this row to a person: "第3期 1-(3) No.8", the plan's own
+        numbering (it prints １－（３）No.８ under 第３期) in compact characters. Ids stay for
+        URLs and JSON."""
+        chapter, number = self.section.split("-")
+        return f"第{self.plan}期 {chapter}-({number}) No.{self.no}"
+
 
 class VocabKind(StrEnum):
     """The kind column of data/vocabulary.csv, as staff write it."""

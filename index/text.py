@@ -214,6 +214,11 @@ class SudachiAnalyzer:
                         )
         return out
 
+    def units(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Each mode C unit of ``text`` as written (not normalized) with its full part of
+        speech: how ``bot.masking`` finds names, with this dictionary rather than a second."""
+        return [(m.surface(), tuple(m.part_of_speech())) for m in self._tokenizer().tokenize(text)]
+
 
 def _chunks(text: str) -> Iterator[str]:
     # Cut at sentence ends where possible so a unit is never split in two.

@@ -8,19 +8,24 @@ from pathlib import Path
 
 import click
 
-from bot.commands.data import data_option, load_or_exit
+from bot.bootstrap import bootstrap
+from bot.commands.data import data_option
+from bot.commands.errors import CommandError
 from bot.jsonout import answer_json
-from bot.service import build_index
-from bot.settings import DEFAULT_CACHE_DIR, DEFAULT_PUBLIC_BASE_URL
+from bot.settings import DEFAULT_PUBLIC_BASE_URL, Settings
 from index.answer import answer, answer_need
 from index.engine import Index
+from index.errors import DataError
 from index.evaluate import METRICS, read_cases
 from index.evaluate import evaluate as run_evaluation
 from index.model import Answer, Hit, QuestionKind
 
 
 def _index(data_dir: Path) -> Index:
-    return build_index(load_or_exit(data_dir), DEFAULT_CACHE_DIR)
+    try:
+        return bootstrap(Settings(data_dir=data_dir), serving=False).index
+    except DataError as error:
+        raise CommandError(error.report()) from None
 
 
 @click.command()
@@ -37,8 +42,7 @@ def ask(
     if need is not None:
         if index.data.need(need) is None:
             labels = "、".join(n.label for n in index.data.needs)
-            click.echo(f"困りごと「{need}」はありません。次から選んでください: {labels}", err=True)
-            sys.exit(2)
+            raise CommandError(f"困りごと「{need}」はありません。次から選んでください: {labels}")
         result = answer_need(need, index)
     elif not question:
         raise click.UsageError("質問か --need を指定してください。")
@@ -86,7 +90,7 @@ NEED_TOP = 2
 
 def _hit_lines(rank: int, hit: Hit, base_url: str) -> list[str]:
     m = hit.measure
-    lines = [f"{rank}. {m.title}（第{m.plan}期 {m.section} No.{m.no}・{m.status}）"]
+    lines = [f"{rank}. {m.title}（{m.citation}・{m.status}）"]
     lines.append(f"   担当課: {'、'.join(m.departments)}")
     if hit.why:
         lines.append(f"   一致: {hit.why}")
@@ -125,8 +129,7 @@ def evaluate_command(file: Path, misses: bool, data_dir: Path) -> None:
     try:
         cases = read_cases(file)
     except ValueError as error:
-        click.echo(str(error), err=True)
-        sys.exit(2)
+        raise CommandError(str(error)) from None
     index = _index(data_dir)
     report = run_evaluation(cases, lambda q: answer(q, index))
     summary = report.summary()

@@ -1,8 +1,11 @@
-"""create_app(): the Bolt app, its Web API client, event dedupe and every listener."""
+"""create_slack_app(): the Bolt app, its Web API client, event dedupe and every listener."""
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App, BoltResponse
@@ -25,14 +28,41 @@ log = logging.getLogger(__name__)
 # each is sent from the request's own thread, and work beyond these threads waits in the
 # executor's queue, never in front of an ack.
 LISTENER_THREADS = 16
+# Slack retries what it has not seen acknowledged within 3 seconds; an ack this slow is
+# worth a line in the log before it becomes a retried (and deduplicated) request.
+SLOW_ACK_S = 2.0
 
 
-def create_app(
+class AckTimer:
+    """Times each request from Slack up to its ack, on ``clock`` (tests pass their own, so
+    "the ack did not wait for Slack" is checked without measuring real time)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self.clock = clock
+        self._lock = threading.Lock()
+        self.slowest = 0.0  # seconds, of every ack so far
+
+    def middleware(self, next: Callable[[], BoltResponse | None]) -> BoltResponse | None:
+        # With process_before_response, next() returns once the ack is sent and the lazy
+        # work is queued: what it takes is what Slack waits for.
+        started = self.clock()
+        try:
+            return next()
+        finally:
+            elapsed = self.clock() - started
+            with self._lock:
+                self.slowest = max(self.slowest, elapsed)
+            if elapsed >= SLOW_ACK_S:
+                log.warning("slack ack took %.1f s; Slack retries after 3 s", elapsed)
+
+
+def create_slack_app(
     settings: Settings,
     service: Service,
     *,
     verify_token: bool = False,
     deduper: EventDeduper | SharedEventLedger | None = None,
+    ack_timer: AckTimer | None = None,
 ) -> App:
     """The Bolt app for ``settings.slack_mode`` ("socket" or "http").
 
@@ -41,7 +71,7 @@ def create_app(
     needs no signature.
     """
     if not settings.slack_bot_token:
-        raise ValueError("create_app needs SLACK_BOT_TOKEN")
+        raise ValueError("create_slack_app needs SLACK_BOT_TOKEN")
     client = WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
@@ -65,6 +95,7 @@ def create_app(
             max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"
         ),
     )
+    app.use((ack_timer or AckTimer()).middleware)
     app.use(_dedupe_middleware(deduper or EventDeduper()))
     # Errors in an ack or a middleware; lazy work logs its own the same way.
     app.error(log_failure)

@@ -20,7 +20,6 @@ from index.model import (
     Measure,
     PlanData,
     QuestionKind,
-    Section,
     Status,
 )
 
@@ -358,12 +357,11 @@ def _department_parts(answer: Answer, links: Links, surface: str) -> Parts:
         plain.append(message)
         return body, [], message, plain
     rows = [
-        f"• <{links.measure_url(m)}|{fit_escaped(m.title, 300)}>（{_position(m)}）"
-        for m in measures
+        f"• <{links.measure_url(m)}|{fit_escaped(m.title, 300)}>（{m.citation}）" for m in measures
     ]
     for chunk in _chunks(rows, MAX_SECTION):
         body.append(_section(chunk))
-    plain.extend(f"・{m.title}（{_position(m)}）{links.measure_url(m)}" for m in measures)
+    plain.extend(f"・{m.title}（{m.citation}）{links.measure_url(m)}" for m in measures)
     tail = [_actions(_feedback_buttons(surface, measures[0]))]
     return body, tail, f"{name} の取組 {len(measures)}件", plain
 
@@ -426,7 +424,7 @@ def _card(hit: Hit, links: Links) -> tuple[list[dict], str]:
     departments = "、".join(m.departments) or "（担当課の記載なし）"
     lines = [
         f"*<{url}|{fit_escaped(m.title, 400)}>*  {_badge(m)}",
-        f"{_position(m)} ｜ 担当課: {fit_escaped(departments, 300)}",
+        f"{m.citation} ｜ 担当課: {fit_escaped(departments, 300)}",
     ]
     history = _history_line(m, links)
     if history:
@@ -435,7 +433,7 @@ def _card(hit: Hit, links: Links) -> tuple[list[dict], str]:
     if summary:
         lines.append(fit_escaped(summary, 1200))
     blocks = [_section("\n".join(lines))]
-    plain = f"・{m.title}（{_position(m)}・{m.status.value}）担当課: {departments}\n  {url}"
+    plain = f"・{m.title}（{m.citation}・{m.status.value}）担当課: {departments}\n  {url}"
     if hit.why:
         blocks.append(_context(f"一致: {fit_escaped(hit.why, 300)}"))
     return blocks, plain
@@ -454,23 +452,16 @@ def _history_line(m: Measure, links: Links) -> str:
         if before is None:
             return ""
         return (
-            f"{_plan_short(before.plan)}の <{links.measure_url(before)}|{_position(before, plan=False)}"
+            f"<{links.measure_url(before)}|{before.citation}"
             f"「{fit_escaped(before.title, 200)}」> から引き継いでいます"
         )
     after = data.measure(m.successor) if m.successor else None
     if after is None or m.status == Status.ENDED:
         return f"{_plan_short(CURRENT_PLAN)}には引き継がれていません（終了）"
     return (
-        f"{_plan_short(after.plan)}では <{links.measure_url(after)}|{_position(after, plan=False)}"
+        f"<{links.measure_url(after)}|{after.citation}"
         f"「{fit_escaped(after.title, 200)}」> に引き継がれています（{m.status.value}）"
     )
-
-
-def _position(m: Measure, *, plan: bool = True) -> str:
-    """第３期 １－（３） No.8"""
-    label = Section(m.plan, m.section, m.section_title).label
-    where = f"{label} No.{m.no}"
-    return f"{_plan_short(m.plan)} {where}" if plan else where
 
 
 def _plan_short(plan: int) -> str:

@@ -58,8 +58,11 @@ _FROM_MASK = (
 _KIND_ORDER = (NAME, PHONE, BIRTH_DATE, ADDRESS, EMAIL, CASE_NUMBER)
 
 
-def client_details(text: str) -> tuple[str, ...]:
-    """The kinds of client details found in ``text`` (Japanese labels), in a fixed order."""
+def client_details(text: str, names: object) -> tuple[str, ...]:
+    """The kinds of client details found in ``text`` (Japanese labels), in a fixed order.
+
+    ``names``: the index's analyzer, which finds names without an honorific (masking.mask).
+    """
     if not text:
         return ()
     normalized = unicodedata.normalize("NFKC", text)
@@ -68,7 +71,7 @@ def client_details(text: str) -> tuple[str, ...]:
         found.add(BIRTH_DATE)
     if _CASE_NUMBER.search(normalized):
         found.add(CASE_NUMBER)
-    masked = masking.mask(_MEASURE_ID.sub(" ", normalized))
+    masked = masking.mask(_MEASURE_ID.sub(" ", normalized), names)
     for placeholder, kind in _FROM_MASK:
         if placeholder in masked:
             found.add(kind)

@@ -75,7 +75,7 @@ class Responder:
         """The reply to ``question``; never raises (an error becomes a polite message)."""
         question = question[:MAX_RAW_QUESTION]
         try:
-            kinds = privacy.client_details(question)
+            kinds = privacy.client_details(question, self.service.index.analyzer)
         except Exception:  # the reminder is worth less than the answer
             log.warning("client detail check failed on %s", surface, exc_info=True)
             kinds = ()

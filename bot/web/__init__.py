@@ -20,10 +20,10 @@ from bot.web.state import WebState, install_state
 # Nothing on these pages is uploaded; Slack's event payloads stay far below this.
 MAX_CONTENT_LENGTH = 1024 * 1024
 
-__all__ = ["create_web"]
+__all__ = ["create_web_app"]
 
 
-def create_web(settings: Settings, service: Service) -> Flask:
+def create_web_app(settings: Settings, service: Service) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

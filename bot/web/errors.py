@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -17,6 +19,8 @@ MESSAGES = {
     ),
     405: ("この操作には対応していません", "ページを開き直してお試しください。"),
     413: ("送信された内容が大きすぎます", "短くしてもう一度お試しください。"),
+    414: ("質問が長すぎます", "質問を短くして、検索欄からもう一度お試しください。"),
+    431: ("送信された内容が大きすぎます", "短くしてもう一度お試しください。"),
     500: (
         "申し訳ありません。問題が発生しました",
         "時間をおいてもう一度お試しください。続くときは管理者にお知らせください。",
@@ -40,3 +44,25 @@ def error_page(error: HTTPException) -> tuple[Response | str, int]:
     except Exception:  # the error page must not fail in turn
         log.exception("error page failed to render")
         return Response(f"{title}。{hint}", code, mimetype="text/plain"), code
+
+
+# Answered by the server itself (werkzeug under make run, gunicorn's workers), before the
+# app sees the request: a request line or headers too large for it to read.
+SERVER_ERRORS = (414, 431)
+
+
+def server_error_response(code: int, *, api: bool = False) -> tuple[bytes, str]:
+    """Body and content type for ``code`` where no template (nor the app) is at hand."""
+    title, hint = MESSAGES.get(code, _OTHER)
+    if api:
+        return json.dumps({"error": f"{title}。"}, ensure_ascii=False).encode(), (
+            "application/json"
+        )
+    page = (
+        '<!doctype html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)} | 相談ナビ</title>\n</head>\n<body>\n"
+        f"<h1>{html.escape(title)}</h1>\n<p>{html.escape(hint)}</p>\n"
+        '<p><a href="/">検索・取組一覧へ</a></p>\n</body>\n</html>\n'
+    )
+    return page.encode(), "text/html; charset=utf-8"

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 from flask import Flask
 
-from index.model import Measure, Plan, Section
+from index.model import Plan, Section
 
 _NOT_DIAL = re.compile(r"[^0-9+]")
 
@@ -22,11 +22,6 @@ def plan_label(plan: int) -> str:
     return Plan(plan, "").short
 
 
-def measure_code(measure: Measure) -> str:
-    """第３期 1-3-8: the plan and the number caseworkers use."""
-    return f"{plan_label(measure.plan)} {measure.short_id}"
-
-
 def tel_href(phone: str) -> str:
     return "tel:" + _NOT_DIAL.sub("", phone)
 
@@ -38,5 +33,5 @@ def web_url(url: str) -> str | None:
 
 
 def install_filters(app: Flask) -> None:
-    for helper in (section_label, plan_label, measure_code, tel_href, web_url):
+    for helper in (section_label, plan_label, tel_href, web_url):
         app.add_template_filter(helper)

@@ -1,4 +1,5 @@
-"""Response headers: the question rides in the URL, so it must not leak or be cached."""
+"""Response headers: the question rides in the URL (or the form's POST to /ask), so it
+must not leak or be cached."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ _CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
-_PRIVATE_PATHS = ("/search", "/api/search")
+_PRIVATE_PATHS = ("/search", "/ask", "/api/search")
 
 
 def add_headers(response: Response) -> Response:

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from bot.web.catalog import PLANS, history_note
-from bot.web.query import SHORTENED_NOTICE, clean_query, question_of
+from bot.web.query import SHORTENED_NOTICE, Query, clean_query, question_of
 from bot.web.state import web_state
 from index.model import CURRENT_PLAN
 
@@ -28,12 +28,30 @@ def plan(plan: int) -> str | Response:
     return render_template("plan.html", plan=plan, chapters=web_state().catalog().chapters[plan])
 
 
+# The search form posts to /ask, the one page that takes a body: a question is moved into
+# /search?q=… (so results can be kept and shared) only while the address fits the request
+# line servers accept (gunicorn's limit_request_line, gunicorn.conf.py); a longer one is
+# answered from the POST itself.
+MAX_SEARCH_URL_BYTES = 8000
+
+
 @pages.get("/search")
 def search() -> str:
-    query = question_of(request)
+    return _search_page(question_of(request), clean_query(request.args.get("need")).text)
+
+
+@pages.post("/ask")
+def ask() -> str | Response:
+    query = clean_query(request.form.get("q"))
+    url = url_for("pages.search", q=query.text) if query.text else url_for("pages.search")
+    if not query.shortened and len(url.encode()) <= MAX_SEARCH_URL_BYTES:
+        return redirect(url, code=303)
+    return _search_page(query, "")
+
+
+def _search_page(query: Query, need: str) -> str:
     notices = [SHORTENED_NOTICE] if query.shortened else []
     answer = None
-    need = clean_query(request.args.get("need")).text
     service = web_state().service
     if need and service.data.need(need) is not None:
         # A need chosen under a vague answer: its measures, as if it had been asked.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import re
 import socket
 import subprocess
 import time
@@ -25,7 +26,7 @@ from flask.testing import FlaskClient
 
 from bot.service import Service
 from bot.settings import Settings
-from bot.wsgi import MAX_SLACK_BODY, create_wsgi
+from bot.wsgi import MAX_SLACK_BODY, create_wsgi_app
 from index.engine import Index
 from tests.bot.subprocesses import clean_env, free_port, stop, wait_for_http
 from tests.bot.test_wsgi import procfile_command
@@ -46,7 +47,7 @@ def client(module_fake: FakeSlack, index: Index, tmp_path_factory) -> FlaskClien
         public_base_url="https://soudan.example.jp",
         db_path=tmp_path_factory.mktemp("robustness") / "soudan.db",
     )
-    return create_wsgi(settings, Service(settings, index)).test_client()
+    return create_wsgi_app(settings, Service(settings, index)).test_client()
 
 
 @pytest.fixture
@@ -224,7 +225,7 @@ def exchange(port: int, raw: bytes, *, half_close: bool = False) -> bytes:
             sock.sendall(raw)
             if half_close:
                 sock.shutdown(socket.SHUT_WR)
-        except (BrokenPipeError, ConnectionResetError):
+        except OSError:  # broken pipe, reset, not connected
             pass  # the server answered and closed before reading everything
         received = b""
         deadline = time.monotonic() + 10
@@ -349,3 +350,26 @@ def test_gunicorn_answers_broken_http_with_a_4xx_and_logs_no_body(gunicorn, raw,
         assert sock.recv(100).startswith(b"HTTP/1.1 200")
     logged = gunicorn.log_since(offset)
     assert MARKER not in logged and ENCODED not in logged
+
+
+@pytest.mark.parametrize("path", ["/search", "/api/search"])
+def test_gunicorn_refuses_a_20000_character_question_in_japanese(gunicorn, path):
+    offset = gunicorn.log_size()
+    question = "家賃の相談" * 4_000
+    raw = f"GET {path}?q={quote(question)} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    response = exchange(gunicorn.port, raw, half_close=True)  # read to the close
+    assert status_of(response) == 414
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert b"charset=utf-8" in head
+    assert "質問が長すぎます" in body.decode("utf-8")
+    assert "家賃の相談" not in gunicorn.log_since(offset)
+
+
+def test_gunicorn_and_our_lines_are_on_one_clock(gunicorn):
+    lines = gunicorn.log_since(0).splitlines()
+    booting = [line for line in lines if "Booting worker" in line]
+    ours = [line for line in lines if " bot." in line]
+    assert booting and ours
+    for line in (*booting, *ours):
+        # 2025-04-01 10:00:00.123+09:00 INFO name: message (Asia/Tokyo without TZ)
+        assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\+09:00 ", line), line

@@ -86,3 +86,33 @@ def test_configure_logging_installs_one_handler_and_keeps_slack_loggers_at_info(
         for handler in list(root.handlers):
             if handler not in before_handlers:
                 root.removeHandler(handler)
+
+
+def test_redaction_wraps_the_record_factory_once():
+    install_redaction()
+    installed = logging.getLogRecordFactory()
+    install_redaction()
+    assert logging.getLogRecordFactory() is installed
+
+
+def test_importing_the_store_registers_no_fork_hook():
+    import subprocess
+    import sys
+
+    # A fresh interpreter: os.register_at_fork is wrapped before bot.store is imported.
+    script = (
+        "import os, sys\n"
+        "ours = []\n"
+        "real = os.register_at_fork\n"
+        "def spy(**kw):\n"
+        "    if sys._getframe(1).f_globals.get('__name__', '').startswith('bot'):\n"
+        "        ours.append(kw)\n"
+        "    real(**kw)\n"
+        "os.register_at_fork = spy\n"
+        "import bot.store, bot.masking, bot.logging_setup\n"
+        "print(len(ours))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.strip() == "0", done.stderr

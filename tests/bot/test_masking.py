@@ -4,7 +4,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import masking
 from bot.masking import ADDRESS, DATE, EMAIL, NAME, NUMBER, PHONE, POSTAL, mask
 
 
@@ -44,8 +43,8 @@ from bot.masking import ADDRESS, DATE, EMAIL, NAME, NUMBER, PHONE, POSTAL, mask
         ("山田から電話があった", "山田", NAME),
     ],
 )
-def test_masks_personal_details(text: str, secret: str, placeholder: str) -> None:
-    masked = mask(text)
+def test_masks_personal_details(analyzer, text: str, secret: str, placeholder: str) -> None:
+    masked = mask(text, analyzer)
     assert secret not in masked
     assert placeholder in masked
 
@@ -71,23 +70,24 @@ def test_masks_personal_details(text: str, secret: str, placeholder: str) -> Non
         "すまいさぽーとちば の窓口ってどこ",
     ],
 )
-def test_keeps_ordinary_words(text: str) -> None:
-    assert mask(text) == text
+def test_keeps_ordinary_words(analyzer, text: str) -> None:
+    assert mask(text, analyzer) == text
 
 
-def test_normalizes_width_so_full_width_digits_are_masked_too() -> None:
-    assert mask("ＴＥＬ：０４３－２４５－５１１１") == f"TEL:{PHONE}"
+def test_normalizes_width_so_full_width_digits_are_masked_too(analyzer) -> None:
+    assert mask("ＴＥＬ：０４３－２４５－５１１１", analyzer) == f"TEL:{PHONE}"
 
 
-def test_masks_several_details_in_one_question() -> None:
-    masked = mask("田中花子さん(昭和45年生)、090-1111-2222、美浜区高洲3丁目、家賃が払えない")
+def test_masks_several_details_in_one_question(analyzer) -> None:
+    masked = mask(
+        "田中花子さん(昭和45年生)、090-1111-2222、美浜区高洲3丁目、家賃が払えない", analyzer
+    )
     assert masked == f"{NAME}さん({DATE}生)、{PHONE}、美浜区{ADDRESS}、家賃が払えない"
 
 
-def test_names_with_honorifics_are_masked_without_the_name_tagger(monkeypatch) -> None:
-    monkeypatch.setattr(masking, "_name_tagger", lambda: None)
-    assert mask("田中さんと佐藤様") == f"{NAME}さんと{NAME}様"
-    assert mask("娘さん") == "娘さん"
+def test_names_with_honorifics_are_masked_without_the_name_tagger() -> None:
+    assert mask("田中さんと佐藤様", None) == f"{NAME}さんと{NAME}様"
+    assert mask("娘さん", None) == "娘さん"
 
 
 _JAPANESE = st.text(
@@ -102,14 +102,37 @@ _JAPANESE = st.text(
     after=_JAPANESE,
     phone=st.from_regex(r"0[1-9]0-[0-9]{4}-[0-9]{4}", fullmatch=True),
 )
-def test_a_phone_number_never_survives_any_context(before: str, after: str, phone: str) -> None:
-    masked = mask(f"{before}{phone}{after}")
+def test_a_phone_number_never_survives_any_context(
+    analyzer, before: str, after: str, phone: str
+) -> None:
+    masked = mask(f"{before}{phone}{after}", analyzer)
     assert not re.search(r"\d{4}", masked), masked
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=80))
-def test_any_text_is_masked_without_error_and_no_long_digit_run_survives(text: str) -> None:
-    masked = mask(text)
+def test_any_text_is_masked_without_error_and_no_long_digit_run_survives(
+    analyzer, text: str
+) -> None:
+    masked = mask(text, analyzer)
     # Amounts of money ("50000円") are kept: they say what the need is, not who has it.
     assert not re.search(r"(?<!\d)\d{5,}(?![\d円])", masked), masked
+
+
+class OneNameTagger:
+    """A tagger that knows one name, to show that mask() asks the tagger it is given."""
+
+    def units(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        parts = text.split("ポチ")
+        units: list[tuple[str, tuple[str, ...]]] = []
+        for n, part in enumerate(parts):
+            if n:
+                units.append(("ポチ", ("名詞", "固有名詞", "人名")))
+            if part:
+                units.append((part, ("名詞", "普通名詞", "一般")))
+        return units
+
+
+def test_names_are_found_by_the_tagger_passed_in() -> None:
+    assert mask("ポチから電話", OneNameTagger()) == f"{NAME}から電話"
+    assert mask("ポチから電話", None) == "ポチから電話"

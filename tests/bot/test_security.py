@@ -21,13 +21,13 @@ import pytest
 from werkzeug.serving import make_server
 
 from bot import logging_setup
+from bot.commands.run import QuietRequestHandler
 from bot.logging_setup import configure_logging
-from bot.run import QuietRequestHandler
 from bot.service import Service
 from bot.settings import Settings
 from bot.slack import blocks
 from bot.store import SqliteStore
-from bot.wsgi import create_wsgi
+from bot.wsgi import create_wsgi_app
 from index.engine import build
 from index.load import load
 from tests.bot.slack.test_slack_http_e2e import block_action, event, interaction
@@ -69,7 +69,7 @@ def app_settings(fake: FakeSlack, tmp_path: Path, **changes) -> Settings:
 @pytest.fixture(scope="module")
 def client(module_fake, index, tmp_path_factory):
     settings = app_settings(module_fake, tmp_path_factory.mktemp("security"))
-    return create_wsgi(settings, Service(settings, index)).test_client()
+    return create_wsgi_app(settings, Service(settings, index)).test_client()
 
 
 def slash(response_url: str, text: str = QUESTIONS["slash"]) -> str:
@@ -218,7 +218,7 @@ def test_a_full_run_logs_no_secret_and_no_question(
     )
     configure_logging(settings)
     # Stricter than an operator can be: the library loggers at the level too (Bolt's own
-    # logger is put back to INFO by create_app, as in production).
+    # logger is put back to INFO by create_slack_app, as in production).
     caplog.set_level(getattr(logging, level))
     for name in ("slack_bolt", "slack_sdk", logging_setup.BOLT_LOGGER, "werkzeug", "urllib3"):
         caplog.set_level(getattr(logging, level), logger=name)
@@ -228,7 +228,7 @@ def test_a_full_run_logs_no_secret_and_no_question(
     server = make_server(
         "127.0.0.1",
         settings.port,
-        create_wsgi(settings, service),
+        create_wsgi_app(settings, service),
         threaded=True,
         request_handler=QuietRequestHandler,  # as `soudan run` serves the pages
     )

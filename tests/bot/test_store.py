@@ -165,9 +165,11 @@ def test_records_feedback_votes(tmp_path: Path) -> None:
     ) == [("3-1-4-10", 1, "slash", 0), ("3-1-4-10", 0, "web", 1)]
 
 
-def test_question_text_is_kept_masked_only_when_the_operator_allows_it(tmp_path: Path) -> None:
+def test_question_text_is_kept_masked_only_when_the_operator_allows_it(
+    tmp_path: Path, analyzer
+) -> None:
     settings = make_settings(tmp_path, log_question_text=True)
-    store = SqliteStore(settings)
+    store = SqliteStore(settings, names=analyzer)
     store.record_answer(event(ids=()))
     store.close()
     assert rows(settings.db_path, "SELECT text FROM question_texts") == [
@@ -579,6 +581,7 @@ def test_queued_entries_are_written_when_the_process_exits(tmp_path: Path) -> No
 def test_a_forked_child_writes_through_its_own_writer(tmp_path: Path, background) -> None:
     settings = make_settings(tmp_path)
     store = background(settings)
+    os.register_at_fork(after_in_child=store.fork_hook())  # as bot.bootstrap does
     store.record_answer(event(surface="web"))
     assert store.flush(timeout=WAIT)  # the parent's writer is running
     pid = os.fork()

@@ -1,7 +1,9 @@
-"""bot.wsgi as the Procfile runs it: real gunicorn, real sockets, the fake Slack."""
+"""The WSGI app as the Procfile runs it: real gunicorn, real sockets, the fake Slack."""
 
 from __future__ import annotations
 
+import runpy
+import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,7 +14,7 @@ from gunicorn.config import Config
 
 import bot.wsgi
 from bot.settings import Settings
-from bot.wsgi import create_wsgi, on_starting
+from bot.wsgi import create_wsgi_app
 from tests.bot.subprocesses import (
     ROOT,
     clean_env,
@@ -24,17 +26,30 @@ from tests.bot.subprocesses import (
 from tests.fakes.fake_slack import SIGNING_SECRET, FakeSlack
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+GUNICORN_CONFIG = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+on_starting = GUNICORN_CONFIG["on_starting"]
 
 
 # ------------------------------------------------------------------ in process
 
 
-def test_gunicorn_reads_only_the_hook_from_this_module():
-    assert set(vars(bot.wsgi)) & set(Config().settings) == {"on_starting"}
+def test_gunicorn_reads_only_its_settings_from_its_config_file():
+    assert not set(vars(bot.wsgi)) & set(Config().settings)
+    assert set(GUNICORN_CONFIG) & set(Config().settings) == {
+        "on_starting",
+        "wsgi_app",
+        "worker_class",
+        "workers",
+        "threads",
+        "timeout",
+        "graceful_timeout",
+        "limit_request_line",
+        "logger_class",
+    }
 
 
 def test_pages_only_without_slack_settings(settings, service):
-    web = create_wsgi(settings, service)
+    web = create_wsgi_app(settings, service)
     client = web.test_client()
     assert client.post("/slack/events", data="{}").status_code in (404, 405)
     assert client.get("/departments").status_code == 200
@@ -80,8 +95,11 @@ def test_on_starting_passes_good_settings(monkeypatch, tmp_path):
 
 def procfile_command(port: int) -> list[str]:
     line = (ROOT / "Procfile").read_text("utf-8").split("web:", 1)[1].strip().splitlines()[0]
-    argv = line.replace("$PORT", str(port)).split()
+    argv = shlex.split(line.replace("$PORT", str(port)))
     assert argv[0] == "gunicorn"
+    # The server runs in an empty folder (no .env of the checkout): the config is found
+    # where the Procfile's folder is.
+    argv = [str(ROOT / arg) if arg.endswith(".conf.py") else arg for arg in argv]
     return [str(GUNICORN), *argv[1:]]
 
 
@@ -143,7 +161,7 @@ def test_slack_events_routes_only_with_http_mode_settings(settings, service):
         db_path=settings.db_path,
     )
     assert "/slack/events" not in {
-        r.rule for r in create_wsgi(socket_only, service).url_map.iter_rules()
+        r.rule for r in create_wsgi_app(socket_only, service).url_map.iter_rules()
     }
     http = Settings(
         slack_bot_token="xoxb-t",
@@ -152,4 +170,4 @@ def test_slack_events_routes_only_with_http_mode_settings(settings, service):
         data_dir=settings.data_dir,
         db_path=settings.db_path,
     )
-    assert "/slack/events" in {r.rule for r in create_wsgi(http, service).url_map.iter_rules()}
+    assert "/slack/events" in {r.rule for r in create_wsgi_app(http, service).url_map.iter_rules()}

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from bot.run import QuietRequestHandler
+from bot.commands.run import QuietRequestHandler
 from bot.service import Service
 from bot.settings import Settings
-from bot.web import create_web
+from bot.web import create_web_app
 from index.engine import Index
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +41,7 @@ def live_url(index: Index, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     settings = Settings(
         data_dir=ROOT / "data", db_path=tmp_path_factory.mktemp("browser") / "soudan.db"
     )
-    app = create_web(settings, Service(settings, index))
+    app = create_web_app(settings, Service(settings, index))
     # Port 0: a free port. The quiet handler keeps questions out of the test's log output.
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

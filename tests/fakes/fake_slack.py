@@ -96,6 +96,30 @@ class _Fault:
     retry_after: float | None = None
     delay: float = 0.0
     when: Callable[[dict], bool] | None = None
+    gate: threading.Event | None = None  # held until set (release())
+    takes: float = 0.0  # Slack time a held call takes: what FakeSlack.clock advances
+
+
+class ManualClock:
+    """A clock that moves only when told: the time the fake Slack's held calls take. The
+    code under test reads it (AckTimer) instead of the real clock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._now = 0.0
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self._now
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._now += seconds
+
+
+# A held call that nobody releases is let go after this, so a broken test fails rather
+# than hangs; the Web API client gives up later (bot.slack.delivery.DEFAULT_TIMEOUT).
+HOLD_GUARD_S = 4.0
 
 
 class FakeSlack:
@@ -108,6 +132,8 @@ class FakeSlack:
         self._server = ThreadingHTTPServer((host, 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
+        self.clock = ManualClock()
+        self._gates: list[threading.Event] = []
         self.bot_user_id = BOT_USER_ID
         self.bot_id = BOT_ID
         self.team_id = TEAM_ID
@@ -168,6 +194,21 @@ class FakeSlack:
     def slow(self, method: str, *, delay: float, times: int = 1) -> None:
         self._add(_Fault(method, times, delay=delay))
 
+    def hold(self, method: str, *, takes: float, times: int = 1) -> None:
+        """Calls to ``method`` wait until ``release()``, then answer as if they had taken
+        ``takes`` seconds: ``clock`` moves on by that much. No real time is spent."""
+        gate = threading.Event()
+        with self._lock:
+            self._gates.append(gate)
+        self._add(_Fault(method, times, gate=gate, takes=takes))
+
+    def release(self) -> None:
+        """Let every held call answer."""
+        with self._lock:
+            gates, self._gates = self._gates, []
+        for gate in gates:
+            gate.set()
+
     def _add(self, fault: _Fault) -> None:
         with self._lock:
             self._faults.append(fault)
@@ -222,6 +263,7 @@ class FakeSlack:
         return self.calls
 
     def reset(self) -> None:
+        self.release()
         with self._lock:
             self._calls.clear()
             self._faults.clear()
@@ -284,6 +326,9 @@ class FakeSlack:
                 fake._record(Call(method, params, path, dict(self.headers.items()), status))
                 if fault and fault.delay:
                     time.sleep(fault.delay)
+                if fault and fault.gate is not None:
+                    fault.gate.wait(HOLD_GUARD_S)
+                    fake.clock.advance(fault.takes)
                 headers = {}
                 if fault and fault.retry_after is not None:
                     headers["Retry-After"] = f"{fault.retry_after:g}"

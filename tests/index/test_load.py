@@ -241,3 +241,8 @@ def test_problems_are_listed_file_by_file_in_line_order(data_copy: Path):
         load(data_copy)
     lines = [p.line for p in raised.value.problems if p.file.endswith("situations.csv")]
     assert len(lines) == 2 and lines == sorted(lines)
+
+
+def test_a_measure_is_cited_as_the_plan_numbers_it(plan_data):
+    assert plan_data.measure("3-3-3-3").citation == "第3期 3-(3) No.3"
+    assert plan_data.measure("2-1-5-4").citation == "第2期 1-(5) No.4"

@@ -50,7 +50,7 @@ def test_dump_is_every_row_of_both_plans_in_plan_order(data_dir: Path):
 def test_diff_shows_character_changes_of_one_measure(data_dir: Path):
     result = run("data", "diff", "1-1-3", "--data", str(data_dir))
     assert result.exit_code == 0
-    assert "3-1-1-3" in result.output and "← 2-1-1-2" in result.output
+    assert "第3期 1-(1) No.3" in result.output and "← 第2期 1-(1) No.2" in result.output
     assert "[-就職氷河期世代等への支援の実施-]" in result.output
 
 
@@ -58,4 +58,19 @@ def test_diff_of_new_and_unknown_measures(data_dir: Path):
     new = run("data", "diff", "3-1-4-8", "--data", str(data_dir))
     assert "新規" in new.output
     missing = run("data", "diff", "9-9-9", "--data", str(data_dir))
-    assert missing.exit_code == 1 and "見つかりません" in missing.output
+    assert missing.exit_code == 2 and "見つかりません" in missing.output
+
+
+def test_help_documents_the_exit_codes():
+    result = run("--help")
+    assert result.exit_code == 0
+    assert "終了コード" in result.output
+    for code in ("0", "1", "2"):
+        assert f"  {code}  " in result.output
+
+
+def test_errors_are_one_japanese_message_without_an_english_prefix(data_dir: Path):
+    result = CliRunner().invoke(cli, ["data", "diff", "9-9-9", "--data", str(data_dir)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "取組「9-9-9」は見つかりません。"
+    assert "Error" not in result.output

@@ -101,3 +101,9 @@ def test_eval_reports_needs_at_5_for_questions_with_several_needs(tmp_path: Path
     path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
     result = run("eval", str(path))
     assert "needs@5 1.000（困りごと 3件）" in result.output
+
+
+def test_ask_cites_each_measure_as_the_plan_numbers_it():
+    result = run("ask", "家賃を3か月滞納している")
+    assert result.exit_code == 0
+    assert "（第3期 3-(3) No.3・継続）" in result.output

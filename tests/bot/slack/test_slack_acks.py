@@ -10,14 +10,14 @@ import logging
 
 from slack_bolt.util.utils import get_arg_names_of_callable
 
-from bot.slack.app import LISTENER_THREADS, create_app
+from bot.slack.app import LISTENER_THREADS, create_slack_app
 from bot.slack.listeners.lazy import acknowledge, after_ack
 
 SECRET = "秘密の相談内容サトウハナコ"
 
 
 def test_every_listener_acks_at_once_and_does_its_work_lazily(slack_settings, slack_service):
-    app = create_app(slack_settings, slack_service)
+    app = create_slack_app(slack_settings, slack_service)
     assert app.process_before_response is True
     listeners = app._listeners  # Bolt keeps no public list of them
     # the command, mention, DM, Home tab, 7 buttons (feedback twice), the shortcut
@@ -60,3 +60,17 @@ def test_the_ack_only_acks():
     calls: list[tuple] = []
     acknowledge(lambda *args, **kwargs: calls.append((args, kwargs)))
     assert calls == [((), {})]
+
+
+def test_the_ack_timer_reads_its_clock_and_warns_of_a_slow_ack(caplog):
+    from bot.slack.app import SLOW_ACK_S, AckTimer
+    from tests.fakes.fake_slack import ManualClock
+
+    clock = ManualClock()
+    timer = AckTimer(clock)
+    assert timer.middleware(lambda: clock.advance(0.5)) is None
+    assert timer.slowest == 0.5
+    with caplog.at_level("WARNING", logger="bot.slack.app"):
+        timer.middleware(lambda: clock.advance(SLOW_ACK_S))
+    assert timer.slowest == SLOW_ACK_S
+    assert "slack ack took 2.0 s" in caplog.text

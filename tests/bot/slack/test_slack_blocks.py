@@ -112,7 +112,7 @@ def test_a_measure_card_links_its_page_and_names_plan_section_no_and_department(
     )
     card = message.blocks[0]["text"]["text"]
     assert f"<{BASE}/measures/3-1-3-8|こころと命の相談室>" in card
-    assert "第３期 １－（３） No.8" in card
+    assert "第3期 1-(3) No.8" in card
     assert "担当課: 保護課" in card
     assert "`新規`" in card
     assert "就労支援も行います。" in card
@@ -122,9 +122,7 @@ def test_a_measure_card_links_its_page_and_names_plan_section_no_and_department(
 def test_a_continued_measure_says_where_it_came_from():
     card = answer_message(everyday(hit(CONTINUED)), LINKS, surface="dm").blocks[0]["text"]["text"]
     assert "`継続`" in card
-    assert (
-        f"第２期の <{BASE}/measures/2-1-3-5|１－（３） No.5「住居確保給付金（旧）」> から" in card
-    )
+    assert f"<{BASE}/measures/2-1-3-5|第2期 1-(3) No.5「住居確保給付金（旧）」> から" in card
 
 
 def test_an_old_plan_row_says_what_became_of_it():
@@ -141,7 +139,7 @@ def test_an_old_plan_row_says_what_became_of_it():
     assert message.blocks[0]["type"] == "section"  # the history note leads
     assert "`第２期・継続`" in text
     assert (
-        f"第３期では <{BASE}/measures/3-1-3-9|１－（３） No.9「住居確保給付金の支給」> に引き継がれています"
+        f"<{BASE}/measures/3-1-3-9|第3期 1-(3) No.9「住居確保給付金の支給」> に引き継がれています"
         in text
     )
 

@@ -1,6 +1,6 @@
 """End to end on localhost: signed requests into the WSGI app, a fake Slack Web API out.
 
-The app is ``bot.wsgi.create_wsgi`` (what gunicorn serves) on a real socket; Slack's side is
+The app is ``bot.wsgi.create_wsgi_app`` (what gunicorn serves) on a real socket; Slack's side is
 ``tests.fakes.fake_slack``. Assertions are on what reached the fake: measure, department,
 link, thread.
 """
@@ -19,7 +19,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from bot.slack import blocks
-from bot.wsgi import MAX_SLACK_BODY, create_wsgi
+from bot.wsgi import MAX_SLACK_BODY, create_wsgi_app
 from tests.bot.slack.conftest import BASE_URL
 from tests.fakes.fake_slack import (
     BOT_ID,
@@ -37,7 +37,7 @@ JSON = "application/json"
 
 @pytest.fixture
 def server(slack_settings, slack_service) -> Iterator[str]:
-    web = create_wsgi(slack_settings, slack_service)
+    web = create_wsgi_app(slack_settings, slack_service)
     srv = make_server("127.0.0.1", 0, web, threaded=True)
     thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()

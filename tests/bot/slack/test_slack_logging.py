@@ -8,7 +8,7 @@ import logging
 from slack_bolt.request import BoltRequest
 
 from bot.logging_setup import install_redaction
-from bot.slack.app import create_app
+from bot.slack.app import create_slack_app
 from bot.slack.listeners.events import handle_direct_message
 from tests.fakes.fake_slack import BOT_USER_ID, TEAM_ID, signed_headers
 
@@ -38,7 +38,7 @@ def test_debug_flow_through_slack_sdk_and_bolt_logs_no_question(caplog, fake_sla
 
 
 def test_bolt_request_verification_failure_logs_no_body(caplog, slack_settings, slack_service):
-    app = create_app(slack_settings, slack_service)
+    app = create_slack_app(slack_settings, slack_service)
     caplog.set_level(logging.DEBUG)
     body = json.dumps(
         {

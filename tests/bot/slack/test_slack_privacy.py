@@ -28,8 +28,8 @@ DEV_SET = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "dev.json
         ("受付No.20240315", privacy.CASE_NUMBER),
     ],
 )
-def test_client_details_are_found(question, kind):
-    assert kind in client_details(question)
+def test_client_details_are_found(analyzer, question, kind):
+    assert kind in client_details(question, analyzer)
 
 
 @pytest.mark.parametrize(
@@ -47,17 +47,17 @@ def test_client_details_are_found(question, kind):
         "",
     ],
 )
-def test_ordinary_questions_are_not_flagged(question):
-    assert client_details(question) == ()
+def test_ordinary_questions_are_not_flagged(analyzer, question):
+    assert client_details(question, analyzer) == ()
 
 
-def test_the_development_questions_raise_no_reminder():
+def test_the_development_questions_raise_no_reminder(analyzer):
     questions = [json.loads(line)["q"] for line in DEV_SET.read_text("utf-8").splitlines()]
-    flagged = [q for q in questions if client_details(q)]
+    flagged = [q for q in questions if client_details(q, analyzer)]
     assert flagged == []
 
 
-def test_reminder_names_the_kinds_found():
-    text = privacy.reminder(client_details("田中さん 090-1234-5678"))
+def test_reminder_names_the_kinds_found(analyzer):
+    text = privacy.reminder(client_details("田中さん 090-1234-5678", analyzer))
     assert "氏名・電話番号" in text
     assert "入れず" in text

@@ -134,7 +134,7 @@ def test_a_slack_link_or_mention_in_a_dm_is_not_reposted(fake_slack, responder, 
 # ------------------------------------------------------------------ lone surrogates
 # A JSON event may carry "\ud800": json.loads gives a lone surrogate, which is no character.
 # Reported: bot/slack/text.plain_text keeps them, so they are echoed back to Slack, and
-# bot/masking.mask raises UnicodeEncodeError on them inside Sudachi, which makes
+# bot/masking.mask raised UnicodeEncodeError on them inside Sudachi, which makes
 # privacy.client_details fail and the privacy reminder silently go missing.
 
 

@@ -3,14 +3,12 @@ retried ones answered once; authorization warmed at startup."""
 
 from __future__ import annotations
 
-import time
-
 from slack_bolt.adapter.socket_mode.internals import run_bolt_app
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.service import Service
 from bot.settings import Settings
-from bot.slack.app import create_app, warm_authorization
+from bot.slack.app import AckTimer, create_slack_app, warm_authorization
 from tests.fakes.fake_slack import TEAM_ID
 
 QUESTION = "家賃を滞納していて退去を求められそう"
@@ -48,7 +46,7 @@ def test_socket_mode_events_are_answered_once_each(fake_slack, slack_settings, i
         db_path=slack_settings.db_path,
         public_base_url=slack_settings.public_base_url,
     )
-    app = create_app(settings, Service(settings, index))
+    app = create_slack_app(settings, Service(settings, index))
     assert run_bolt_app(app, envelope("Ev1")).status == 200
     assert run_bolt_app(app, envelope("Ev1", retry=1)).status == 200
     assert run_bolt_app(app, envelope("Ev2")).status == 200
@@ -59,21 +57,24 @@ def test_socket_mode_events_are_answered_once_each(fake_slack, slack_settings, i
 
 
 def test_socket_mode_acks_before_a_slow_answer_is_delivered(fake_slack, slack_settings, index):
-    app = create_app(slack_settings, Service(slack_settings, index))
+    timer = AckTimer(fake_slack.clock)  # Slack's clock: moves only as held calls answer
+    app = create_slack_app(slack_settings, Service(slack_settings, index), ack_timer=timer)
     warm_authorization(app)
-    fake_slack.slow("chat.postMessage", delay=1.5)
-    started = time.monotonic()
+    fake_slack.hold("chat.postMessage", takes=1.5)
     assert run_bolt_app(app, envelope("Ev-slow")).status == 200
-    assert time.monotonic() - started < 1.0  # the envelope is acked, the answer comes later
-    [post] = fake_slack.wait_for("chat.postMessage")
+    [post] = fake_slack.wait_for("chat.postMessage")  # held: the answer is on its way
+    # The envelope was acked without waiting for it (that would have taken 1.5 s on it).
+    assert timer.slowest < 1.0
     assert "/measures/3-" in post.text
-    fake_slack.settle(quiet=1.7)  # the slow answer finishes here, not in the next test
+    fake_slack.release()
+    fake_slack.settle(quiet=0.3)  # the slow answer finishes here, not in the next test
+    assert fake_slack.clock() == 1.5
 
 
 def test_warm_authorization_spares_the_first_request_its_auth_test(
     fake_slack, slack_settings, index
 ):
-    app = create_app(slack_settings, Service(slack_settings, index))
+    app = create_slack_app(slack_settings, Service(slack_settings, index))
     assert fake_slack.calls_to("auth.test") == []  # nothing at construction: boot never waits
     assert warm_authorization(app) is True
     assert run_bolt_app(app, envelope("Ev-warm")).status == 200
@@ -83,7 +84,7 @@ def test_warm_authorization_spares_the_first_request_its_auth_test(
 
 def test_warm_authorization_failure_is_left_to_the_first_request(fake_slack, slack_settings, index):
     fake_slack.fail("auth.test", "invalid_auth")
-    app = create_app(slack_settings, Service(slack_settings, index))
+    app = create_slack_app(slack_settings, Service(slack_settings, index))
     assert warm_authorization(app) is False
     assert run_bolt_app(app, envelope("Ev-late")).status == 200
     fake_slack.wait_for("chat.postMessage")

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from bot.service import Service
 from bot.settings import Settings
-from bot.web import create_web
+from bot.web import create_web_app
 from index.engine import Index
 from index.model import (
     Answer,
@@ -38,7 +38,7 @@ def web_app(index: Index, tmp_path_factory: pytest.TempPathFactory) -> Flask:
         db_path=tmp_path_factory.mktemp("web") / "soudan.db",
         official_plan_url="https://www.city.chiba.jp/example/plan3.html",
     )
-    return create_web(settings, Service(settings, index))
+    return create_web_app(settings, Service(settings, index))
 
 
 @pytest.fixture
@@ -185,4 +185,4 @@ def fake_service() -> FakeService:
 
 @pytest.fixture
 def fake_client(fake_service: FakeService) -> FlaskClient:
-    return create_web(fake_service.settings, fake_service).test_client()  # type: ignore[arg-type]
+    return create_web_app(fake_service.settings, fake_service).test_client()  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from flask import request
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.web import MAX_CONTENT_LENGTH, create_web
+from bot.web import MAX_CONTENT_LENGTH, create_web_app
 from bot.web.query import QUERY_BYTES, SHORTENED_NOTICE
 
 MARKUP = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&"
@@ -96,7 +96,7 @@ def test_hostile_paths_are_404(client, path):
 
 def test_a_huge_body_is_refused_with_a_japanese_413(fake_service):
     # /slack/events (added by bot/wsgi.py) reads bodies; none may exceed MAX_CONTENT_LENGTH.
-    app = create_web(fake_service.settings, fake_service)
+    app = create_web_app(fake_service.settings, fake_service)
     app.add_url_rule("/echo", "echo", lambda: str(len(request.get_data())), methods=["POST"])
     client = app.test_client()
     assert client.post("/echo", data="x" * 1000).get_data(as_text=True) == "1000"

@@ -32,7 +32,7 @@ def test_every_page_has_the_layout_and_data_version(client, web_app):
 def test_home_has_a_labelled_search_box_and_the_whole_plan(client, plan_data):
     html = page(client, "/")
     assert '<label for="q">' in html and 'id="q" name="q"' in html
-    assert 'action="/search" method="get"' in html
+    assert 'action="/ask" method="post"' in html
     current = plan_data.plan_measures(CURRENT_PLAN)
     for measure in current:
         assert f'href="/measures/{measure.id}"' in html
@@ -179,3 +179,44 @@ def test_search_page_offers_needs_for_a_vague_question_and_answers_one(client):
     assert "困りごと「借金」の取組です" in narrowed and "多重債務" in narrowed
     unknown = page(client, "/search?need=" + quote("<script>"))
     assert "<script>" not in unknown
+
+
+def test_the_search_form_posts_and_a_short_question_moves_into_the_address(client):
+    response = client.post("/ask", data={"q": "家賃を滞納している"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/search?q=" + quote("家賃を滞納している")
+
+
+def test_a_question_too_long_for_an_address_is_answered_from_the_post(client):
+    question = "家賃を3か月滞納していて、" * 80  # 1,040 characters: 9 kB as an address
+    response = client.post("/ask", data={"q": question})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "/measures/3-" in html
+    assert "先頭の" not in html  # not shortened: it fits MAX_QUESTION_CHARS
+
+
+def test_a_posted_question_over_the_limit_is_shortened_and_said_so(client):
+    from bot.web.query import SHORTENED_NOTICE
+
+    response = client.post("/ask", data={"q": "家賃の相談" * 20_000})
+    assert response.status_code == 200
+    assert SHORTENED_NOTICE in response.get_data(as_text=True)
+
+
+def test_an_empty_post_shows_the_empty_search_page(client):
+    response = client.post("/ask", data={"q": "  "})
+    assert response.status_code == 303 and response.headers["Location"] == "/search"
+
+
+def test_the_page_answered_from_a_post_is_never_cached(client):
+    response = client.post("/ask", data={"q": "家賃を3か月滞納していて、" * 80})
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_measures_are_cited_one_way_on_every_page(client):
+    assert "第3期 3-(3) No.3" in page(client, "/search?q=" + quote("家賃を3か月滞納している"))
+    measure = page(client, "/measures/3-3-3-3")
+    assert '<dt>取組番号</dt><dd><span class="code">第3期 3-(3) No.3</span>' in measure
+    assert "第2期 " in measure  # the row it continues, cited the same way
+    assert "第2期 1-(5) No.4" in page(client, "/plans/2")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import signal
 import socket
-import sys
 import threading
 from types import FrameType
 from typing import NoReturn
@@ -17,15 +16,14 @@ from typing import NoReturn
 import click
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from bot.commands.errors import CommandError, CommandFailed
 from bot.service import Service
 from bot.settings import Settings, SettingsError
+from bot.web.errors import SERVER_ERRORS, server_error_response
 from index.errors import DataError
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("bot.access")
-
-EXIT_CONFIG = 2
-EXIT_SERVER = 1
 
 PAGES_ONLY_HELP = (
     "Slack の設定がないため、ページだけを表示しています。"
@@ -36,11 +34,32 @@ PAGES_ONLY_HELP = (
 
 
 class QuietRequestHandler(WSGIRequestHandler):
-    """Access log lines without the query string: /search?q= carries the question."""
+    """Access log lines without the query string: /search?q= carries the question. The
+    errors the server answers itself (a request line or headers too long) in Japanese."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         path = getattr(self, "path", "").split("?", 1)[0]
         access_log.info("%s %s %s", getattr(self, "command", "-"), path, code)
+
+    def log(self, type: str, message: str, *args: object) -> None:
+        # werkzeug would write its own timestamp (the machine's zone) into the message;
+        # the line already starts with ours (Settings.tz).
+        getattr(logging.getLogger("werkzeug"), type)(
+            "%s " + message.rstrip(), self.address_string(), *args
+        )
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        if code in SERVER_ERRORS:
+            body, content_type = server_error_response(code, api=self._asked_for_json())
+            # http.server fills this in with %-formatting: the body has no fields of its own.
+            self.error_message_format = body.decode().replace("%", "%%")
+            self.error_content_type = content_type
+        super().send_error(code, message, explain)
+
+    def _asked_for_json(self) -> bool:
+        # A request line too long to parse still starts with the method and the path.
+        line = getattr(self, "raw_requestline", b"")[:16].split(b" ")
+        return len(line) > 1 and line[1].startswith(b"/api/")
 
 
 @click.command()
@@ -49,21 +68,19 @@ def run() -> None:
     try:
         settings = Settings.from_env()
     except SettingsError as error:
-        _fail(str(error), EXIT_CONFIG)
+        raise CommandError(str(error)) from None
 
-    from bot.logging_setup import configure_logging
+    from bot.bootstrap import bootstrap
     from bot.reload import start_reloader
-    from bot.store import open_store
-    from bot.wsgi import create_wsgi
+    from bot.wsgi import create_wsgi_app
 
-    configure_logging(settings)
     try:
-        service = Service.from_settings(settings, store=open_store(settings))
+        service = bootstrap(settings)
     except DataError as error:
-        _fail(error.report(), EXIT_CONFIG)
+        raise CommandError(error.report()) from None
     start_reloader(service, watch_files=True)
 
-    server = _serve_pages(settings, create_wsgi(settings, service))
+    server = _serve_pages(settings, create_wsgi_app(settings, service))
     url = f"http://{_display_host(settings.host)}:{settings.port}"
     stop = threading.Event()
     _stop_on_signals(stop)
@@ -100,11 +117,10 @@ def _serve_pages(settings: Settings, wsgi_app) -> BaseWSGIServer:
         sock.bind((settings.host, settings.port))
         sock.listen(128)
     except OSError as error:
-        _fail(
+        raise CommandFailed(
             f"{settings.host}:{settings.port} で待ち受けできません（{error.strerror or error}）。"
-            "環境変数 PORT で別のポートを指定してください。",
-            EXIT_SERVER,
-        )
+            "環境変数 PORT で別のポートを指定してください。"
+        ) from None
     server = make_server(
         settings.host,
         settings.port,
@@ -124,17 +140,16 @@ def _connect_socket_mode(settings: Settings, service: Service, server: BaseWSGIS
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackApiError, SlackClientError
 
-    from bot.slack.app import create_app
+    from bot.slack.app import create_slack_app
 
     try:
-        app = create_app(settings, service, verify_token=True)
+        app = create_slack_app(settings, service, verify_token=True)
     except BoltError:
         server.shutdown()
-        _fail(
+        raise CommandError(
             "SLACK_BOT_TOKEN で Slack に接続できませんでした。トークンが正しいか、"
-            "アプリがワークスペースにインストールされているか確かめてください。",
-            EXIT_CONFIG,
-        )
+            "アプリがワークスペースにインストールされているか確かめてください。"
+        ) from None
     except (SlackClientError, OSError) as error:
         _network_failure(server, error)
     handler = SocketModeHandler(app, app_token=settings.slack_app_token)
@@ -143,12 +158,11 @@ def _connect_socket_mode(settings: Settings, service: Service, server: BaseWSGIS
     except SlackApiError as error:
         server.shutdown()
         code = error.response.get("error") if isinstance(error.response.data, dict) else ""
-        _fail(
+        raise CommandError(
             f"SLACK_APP_TOKEN でソケットモードに接続できませんでした（{code or 'error'}）。"
             "App-Level Token に connections:write が付いているか、"
-            "アプリ設定で Socket Mode が有効か確かめてください。",
-            EXIT_CONFIG,
-        )
+            "アプリ設定で Socket Mode が有効か確かめてください。"
+        ) from None
     except (SlackClientError, OSError) as error:
         _network_failure(server, error)
     return handler
@@ -156,10 +170,9 @@ def _connect_socket_mode(settings: Settings, service: Service, server: BaseWSGIS
 
 def _network_failure(server: BaseWSGIServer, error: Exception) -> NoReturn:
     server.shutdown()
-    _fail(
-        f"Slack に接続できませんでした（{type(error).__name__}）。ネットワークを確かめてください。",
-        EXIT_SERVER,
-    )
+    raise CommandFailed(
+        f"Slack に接続できませんでした（{type(error).__name__}）。ネットワークを確かめてください。"
+    ) from error
 
 
 def _stop_on_signals(stop: threading.Event) -> None:
@@ -172,8 +185,3 @@ def _stop_on_signals(stop: threading.Event) -> None:
 
 def _display_host(host: str) -> str:
     return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    click.echo(message, err=True)
-    sys.exit(code)

@@ -8,7 +8,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 
@@ -119,3 +119,60 @@ def test_socket_mode_with_a_refused_token_says_which_and_status_2(tmp_path, meth
     assert result.returncode == 2
     assert variable in result.stderr and "Traceback" not in result.stderr
     assert time.monotonic() - started < 60
+
+
+@pytest.fixture
+def local_server(web_app_for_run):
+    """The pages behind the request handler `soudan run` serves them with."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from bot.commands.run import QuietRequestHandler
+
+    port = free_port()
+    server = make_server(
+        "127.0.0.1", port, web_app_for_run, threaded=True, request_handler=QuietRequestHandler
+    )
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield port
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.fixture
+def web_app_for_run(settings, service):
+    from bot.wsgi import create_wsgi_app
+
+    return create_wsgi_app(settings, service)
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "text"),
+    [
+        ("/search", "text/html", "質問が長すぎます"),
+        ("/api/search", "application/json", '"error": "質問が長すぎます。"'),
+    ],
+)
+def test_a_20000_character_question_is_refused_in_japanese(local_server, path, content_type, text):
+    from tests.bot.test_http_robustness import exchange, status_of
+
+    raw = f"GET {path}?q={quote('家賃の相談' * 4_000)} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    response = exchange(local_server, raw, half_close=True)
+    assert status_of(response) == 414
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert content_type.encode() in head
+    assert text in body.decode("utf-8")
+
+
+def test_the_local_servers_own_lines_carry_no_second_clock(local_server, caplog):
+    from tests.bot.test_http_robustness import exchange
+
+    with caplog.at_level("INFO", logger="werkzeug"):
+        exchange(local_server, b"GET / HTTP/9.9\r\n\r\n", half_close=True)
+    lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert lines and not any("[" in line for line in lines), lines

@@ -7,16 +7,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.report import JST, build_report, render_table, report
+from bot.commands.report import report
+from bot.report import JST
 from bot.service import AnswerEvent
 from bot.settings import Settings
-from bot.store import SqliteStore, connect
+from bot.store import SqliteStore
 from index.model import Answer, Hit, PlanData, QuestionKind
 
 ENV_NAMES = (
     "SLACK_BOT_TOKEN SLACK_APP_TOKEN SLACK_SIGNING_SECRET PUBLIC_BASE_URL SLACK_API_URL DATA_DIR"
     " DB_PATH HOST PORT LOG_LEVEL LOG_QUESTION_TEXT LOG_RETENTION_DAYS USER_HASH_SALT"
-    " OFFICIAL_PLAN_URL"
+    " OFFICIAL_PLAN_URL TZ"
 ).split()
 
 
@@ -209,39 +210,6 @@ def test_broken_data_still_reports_the_log(db: Path, data_copy: Path) -> None:
     assert "departments.csv" in result.stderr
     assert "質問数            5" in result.stdout
     assert "データを読み込めないため省略しました" in result.stdout
-
-
-def test_words_fall_back_to_character_pairs_without_the_analyzer(db: Path) -> None:
-    conn = connect(db)
-    tables = build_report(conn, analyzer=None)
-    conn.close()
-    words = tables[-1]
-    assert ("ペッ", 2) in [row[:2] for row in words.rows]
-    assert "2文字ずつ" in words.note
-
-
-def test_table_columns_line_up_with_wide_characters() -> None:
-    from bot.report import Table
-
-    text = render_table([Table("表", ("名前", "n"), [("あい", 1), ("abcd", 22)])])
-    assert text.splitlines() == ["■ 表", "  名前   n", "  ----  --", "  あい   1", "  abcd  22"]
-
-
-def test_report_reads_a_database_being_written(db: Path, plan_data: PlanData) -> None:
-    writer = sqlite3.connect(db, isolation_level=None)
-    writer.execute("BEGIN IMMEDIATE")
-    writer.execute(
-        "INSERT INTO answers (at, surface, kind, results, abstained, top_ids, latency_ms)"
-        " VALUES ('2025-04-03T00:00:00.000+00:00', 'dm', 'everyday', 0, 1, '', 1)"
-    )
-    try:
-        conn = connect(db)
-        tables = build_report(conn, data=plan_data)
-        conn.close()
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
-    assert ("質問数", 5) in tables[0].rows
 
 
 def test_the_needs_of_case_notes_are_counted_by_label(tmp_path: Path, data_dir: Path, plan_data):
