@@ -263,9 +263,9 @@ def time_answers(questions: list[str], index, passes: int) -> list[float]:
 def load_and_build(scale: int, analyzer, cache_dir: str = ""):
     """One timed load (+ synthesis) and build; returns the index and the three times.
 
-    ``cache_dir``: stored analyses of the data, as the bot keeps them under var/cache."""
-    from index.analysis_cache import AnalysisCache
-    from index.engine import build
+    ``cache_dir``: stored analyses of the data, as the bot keeps them under var/cache. The
+    build is the bot's own (bot.service.build_index), garbage-collector settling included."""
+    from bot.service import build_index
     from index.load import load
 
     start = time.perf_counter()
@@ -274,8 +274,7 @@ def load_and_build(scale: int, analyzer, cache_dir: str = ""):
     if scale > 1:
         data = scaled_corpus(data, scale)
     synthesized = time.perf_counter()
-    cache = AnalysisCache.open(Path(cache_dir), data) if cache_dir else None
-    index = build(data, analyzer, cache=cache)
+    index = build_index(data, Path(cache_dir) if cache_dir else None, analyzer)
     built = time.perf_counter()
     return index, built - start, synthesized - loaded, built - synthesized
 

@@ -6,6 +6,7 @@ once and a broken store never costs an answer.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -27,8 +28,17 @@ log = logging.getLogger(__name__)
 
 
 def build_index(data: PlanData, cache_dir: Path | None, analyzer: Analyzer | None = None) -> Index:
-    """The index over ``data``, reusing the data's stored analyses under ``cache_dir``."""
-    return build(data, analyzer or SudachiAnalyzer(), cache=AnalysisCache.open(cache_dir, data))
+    """The index over ``data``, reusing the data's stored analyses under ``cache_dir``.
+
+    The index is millions of long-lived objects: left to the cyclic garbage collector, its
+    first full pass after a build stops one answer for 0.2 s at 100 times this plan. They
+    are set aside (gc.freeze) once built; the index holds no reference cycles, so the one
+    a reload replaces is still freed when the last reference goes."""
+    gc.unfreeze()
+    index = build(data, analyzer or SudachiAnalyzer(), cache=AnalysisCache.open(cache_dir, data))
+    gc.collect()
+    gc.freeze()
+    return index
 
 
 @dataclass(frozen=True, slots=True)

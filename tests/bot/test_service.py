@@ -77,3 +77,19 @@ def test_the_null_store_accepts_flush_and_close(index: Index) -> None:
     service = Service(Settings(), index)
     assert service.answer(QUESTION, surface="cli").hits
     assert service.store.flush(timeout=1) and service.store.close()
+
+
+def test_a_built_index_is_set_aside_from_the_garbage_collector(plan_data, analyzer, tmp_path):
+    # Its first full collection would otherwise stop one answer (0.2 s at 100x the plan).
+    import gc
+
+    from bot.service import build_index
+
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    index = build_index(plan_data, tmp_path, analyzer)
+    try:
+        assert gc.get_freeze_count() > 0
+        assert index.search([], plan=3) == []
+    finally:
+        gc.unfreeze()
