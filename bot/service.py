@@ -35,7 +35,9 @@ def build_index(data: PlanData, cache_dir: Path | None, analyzer: Analyzer | Non
     are set aside (gc.freeze) once built; the index holds no reference cycles, so the one
     a reload replaces is still freed when the last reference goes."""
     gc.unfreeze()
-    index = build(data, analyzer or SudachiAnalyzer(), cache=AnalysisCache.open(cache_dir, data))
+    # No directory, nothing kept: the analyses would only be held to be written nowhere.
+    cache = AnalysisCache.open(cache_dir, data) if cache_dir is not None else None
+    index = build(data, analyzer or SudachiAnalyzer(), cache=cache)
     gc.collect()
     gc.freeze()
     return index

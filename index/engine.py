@@ -522,11 +522,10 @@ def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
     for term, doc_ids in phrased.items():
         if term not in postings:
             continue  # a phrase's word the texts never index (a part of a longer one)
-        ids = postings[term][0]
-        positions = np.flatnonzero(np.isin(ids, sorted(doc_ids)))
-        on = tuple(ids[positions].tolist())
+        at = [(k, d) for k, (d, _) in enumerate(lists[term]) if d in doc_ids]
+        on = tuple(d for _, d in at)
         words = frozenset().union(*(w for d in on for w in docs[d].phrases_of[term]))
-        phrased_at[term] = (positions, on, words)
+        phrased_at[term] = (np.array([k for k, _ in at], dtype=np.int64), on, words)
     by_id = sorted(range(len(docs)), key=lambda k: docs[k].measure.id)
     id_rank = np.empty(len(docs), dtype=np.int64)
     id_rank[by_id] = np.arange(len(docs))
