@@ -74,6 +74,15 @@ NOT_EVIDENCE = GENERIC_TERMS | frozenset(
 # A question of this many clauses is a record, not a one-line inquiry.
 RECORD_CLAUSES = 3
 RECORD_HITS = 3
+# Words of a procedure (募集, 予約, 再発行, 会場): beside city-hall business outside the plan
+# (霊園, 公民館の講座) they say how the asker wants to do it, not a need the plan meets, so they
+# are no evidence against declining it. Elsewhere they count as usual.
+PROCEDURE_TERMS = frozenset(
+    """
+    募集 使用 使用者 予約 会場 日程 補助 補助金 助成 依頼 頼む 料金 再発行 紛失 届出 届け出
+    時間 何時 場所 開催 参加 登録 イベント 教室 講座
+    """.split()
+)
 FALLBACK_SUGGESTIONS = ("家賃", "借金", "仕事", "ひきこもり", "ひとり親", "高齢者")
 
 
@@ -310,7 +319,12 @@ def _off_topic(query: list[QueryTerm], outside: list[str], top: Hit, index: Inde
     # The asker's own compound words hold their parts: 保健福祉センター is one word, not
     # three pieces of evidence (保健, 福祉, センター).
     words = {q.source for q in query if not q.via and len(q.source) > 2}
-    count = _evidence([m for m in _specific(top, index) if not _within(m.source, outside)], words)
+    specific = [
+        m
+        for m in _specific(top, index)
+        if not _within(m.source, outside) and m.term not in PROCEDURE_TERMS
+    ]
+    count = _evidence(specific, words)
     return count <= OUTSIDE_EVIDENCE or (not needs and count <= OUTSIDE_EVIDENCE + 1)
 
 

@@ -151,3 +151,11 @@ def test_a_record_is_not_declined_for_city_hall_business_named_in_passing(index,
     result = answer(record, index)
     assert not result.abstained
     assert "3-1-3-4" in [h.measure.id for h in result.hits[:3]]
+
+
+@pytest.mark.parametrize("question", ["市営斎場の使用の予約をしたい", "市営墓地の使用者の変更"])
+def test_words_of_a_procedure_do_not_keep_out_of_plan_business_in(index, question):
+    # 市営 and 使用 both meet the plan (市営住宅の一時使用), but 使用・予約 say how, not what.
+    assert answer(question, index).abstained
+    # The same words beside a need the plan covers still answer.
+    assert not answer("市営住宅の使用料を滞納して退去を求められている", index).abstained
