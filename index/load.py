@@ -57,7 +57,7 @@ PLAN_COLUMNS = ("plan", "name", "period", "url")
 DEPARTMENT_COLUMNS = ("name", "kana", "bureau", "phone", "location", "url", "note")
 VOCABULARY_COLUMNS = ("kind", "terms", "targets", "note")
 SITUATION_COLUMNS = ("id", "phrase")
-NEED_COLUMNS = ("need", "measures", "words", "catch_all", "note")
+NEED_COLUMNS = ("need", "measures", "words", "catch_all", "urgent", "note")
 OUTSIDE_COLUMNS = ("category", "words", "note")
 CONDITION_COLUMNS = ("id", "words", "note")
 
@@ -560,9 +560,19 @@ class _Checker:
             self.list_words(file, row.line, "words", words)
             if v["catch_all"] not in ("", "1"):
                 self.problem(file, row.line, "catch_all", "空欄か 1 にしてください。")
+            urgent = split_list(v["urgent"])
+            self.list_words(file, row.line, "urgent", urgent)
             if ok and measures and words:
                 out.append(
-                    NeedCategory(row.line, label, measures, words, v["catch_all"] == "1", v["note"])
+                    NeedCategory(
+                        row.line,
+                        label,
+                        measures,
+                        words,
+                        v["catch_all"] == "1",
+                        v["note"],
+                        tuple(normalize(w) for w in urgent),
+                    )
                 )
         return tuple(out)
 

@@ -133,6 +133,9 @@ class NeedCategory:
     words: tuple[str, ...]
     catch_all: bool = False  # general hardship: what a vague question gets
     note: str = ""
+    # Words of a risk to life or safety (死にたい, 叩いてしまう): a question that says one
+    # puts this need first, whatever else it is about.
+    urgent: tuple[str, ...] = ()
 
     @property
     def members(self) -> frozenset[str]:

@@ -20,7 +20,7 @@ import numpy as np
 from index.contacts import contact_departments
 from index.engine import OWN_PATHS, Index, QueryTerm, Ranked, top_documents
 from index.model import CURRENT_PLAN, Hit, Need, NeedCategory, Path
-from index.text import Token, content_terms, fold_kana
+from index.text import Token, content_terms, fold_kana, normalize
 
 MAX_NEEDS = 4
 NEED_HITS = 5
@@ -282,6 +282,14 @@ def read_needs(
     lead = next((i for i, (_, need) in enumerate(needs) if need.label in top), None)
     if lead:
         needs.insert(0, needs.pop(lead))
+    # A risk to life or safety named in the question (死にたい, 叩いてしまう) comes first,
+    # whatever the rest of the record is loudest about.
+    said = normalize("".join(t.surface for t in tokens)) if tokens is not None else ""
+    urgent = next(
+        (i for i, (_, need) in enumerate(needs) if _is_urgent(need.label, said, index)), None
+    )
+    if urgent:
+        needs.insert(0, needs.pop(urgent))
     out: list[Need] = []
     for _, need in needs:
         # Two needs answered by the same measures are one need named twice (住まい and
@@ -366,6 +374,11 @@ def union_departments(needs: list[Need] | tuple[Need, ...]) -> tuple[str, ...]:
             if name not in out:
                 out.append(name)
     return tuple(out)
+
+
+def _is_urgent(label: str, said: str, index: Index) -> bool:
+    category = index.data.need(label)
+    return category is not None and any(word in said for word in category.urgent)
 
 
 def _leads(need: Need, hit: Hit) -> bool:

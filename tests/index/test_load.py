@@ -188,12 +188,17 @@ def test_situations_are_checked_line_by_line(data_copy: Path):
 
 def test_needs_are_checked(data_copy: Path):
     path = data_copy / "needs.csv"
-    first = _append(path, "住まい,3-3-3-3,家賃,,\n新しい困りごと,3-9-9-9,何か,,\n空,,,,\n")
+    first = _append(
+        path,
+        "住まい,3-3-3-3,家賃,,,\n新しい困りごと,3-9-9-9,何か,,,\n空,,,,,\n"
+        "別の困りごと,3-3-3-3,何か,, 死にたい,\n",
+    )
     messages = _messages(data_copy)
     assert any(f"needs.csv:{first}: need: 「住まい」は" in m and "重複" in m for m in messages)
     assert any(f"needs.csv:{first + 1}: measures: 「3-9-9-9」" in m for m in messages)
     assert any(f"needs.csv:{first + 2}: measures: 空欄です" in m for m in messages)
     assert any(f"needs.csv:{first + 2}: words: 空欄です" in m for m in messages)
+    assert any(f"needs.csv:{first + 3}: urgent:" in m and "空白" in m for m in messages)
 
 
 def test_outside_words_are_checked(data_copy: Path):

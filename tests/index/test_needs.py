@@ -166,3 +166,15 @@ def test_no_two_needs_lead_with_the_same_measure(index):
     ):
         firsts = [n.hits[0].measure.id for n in answer(question, index).needs]
         assert len(set(firsts)) == len(firsts)
+
+
+def test_a_risk_to_life_puts_its_need_first(index):
+    record = "Aさん（40代男性）。失職して家賃を2か月滞納。借金の返済もある。最近は{}とのこと。"
+    calm = answer(record.format("眠れない"), index)
+    risk = answer(record.format("死にたいと口にする"), index)
+    assert labels(calm)[0] != "こころの健康"
+    assert labels(risk)[0] == "こころの健康"
+    assert "死にたい" in index.data.need("こころの健康").urgent
+    # The other needs are still there, and the first answer is the need's own.
+    assert {"住まい", "借金"} <= set(labels(risk))
+    assert risk.hits[0].measure.id in index.data.need("こころの健康").members
