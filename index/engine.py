@@ -32,7 +32,7 @@ FIELD_WEIGHTS = {
 }
 # Generic awareness measures mention everything and help with nothing specific: they are
 # kept, but below a measure that acts on the need, unless the asker wants publicity.
-AWARENESS_WORDS = ("周知", "啓発")
+AWARENESS_WORDS = ("周知", "啓発", "醸成", "養成")
 AWARENESS_FACTOR = 0.6
 # A measure for a group the question does not name (data/conditions.csv) stays on the list,
 # below the measures open to everyone: 市営住宅 tenants' rent reduction is no answer to a

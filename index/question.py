@@ -137,5 +137,24 @@ def is_about_old_plan(text: str) -> bool:
     return bool(_OLD_PLAN.search(text) or (_CURRENT_PLAN.search(text) and _FATE.search(text)))
 
 
+# Asking for publicity, or for training and volunteers: the measures that raise awareness
+# or train supporters (周知・啓発・醸成・養成) are then what the asker wants.
+_WANTS_AWARENESS = (
+    "周知",
+    "啓発",
+    "広報",
+    "知らせ",
+    "知ってもら",
+    "養成",
+    "研修",
+    "講座",
+    "サポーター",
+    "ボランティア",
+    "担い手",
+    "育成",
+    "醸成",
+)
+
+
 def wants_awareness(text: str) -> bool:
-    return any(word in text for word in ("周知", "啓発", "広報", "知らせ", "知ってもら"))
+    return any(word in text for word in _WANTS_AWARENESS)

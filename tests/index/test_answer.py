@@ -111,7 +111,8 @@ def test_a_verb_finds_the_plans_noun(index):
     # The plan says ひきこもり; people say ひきこもっている.
     result = answer("息子が10年ひきこもっている", index)
     assert not result.abstained
-    assert all("ひきこもり" in h.measure.title for h in result.hits[:2])
+    assert "ひきこもり" in result.hits[0].measure.title
+    assert all("ひきこもり" in h.measure.title + h.measure.summary for h in result.hits[:3])
 
 
 def test_a_service_the_client_does_not_use_is_not_searched(index):
@@ -159,3 +160,12 @@ def test_words_of_a_procedure_do_not_keep_out_of_plan_business_in(index, questio
     assert answer(question, index).abstained
     # The same words beside a need the plan covers still answer.
     assert not answer("市営住宅の使用料を滞納して退去を求められている", index).abstained
+
+
+def test_training_and_awareness_measures_wait_unless_asked_for(index):
+    # ひきこもりサポーターの養成 trains volunteers: a family's question finds the centre first.
+    family = [h.measure.id for h in answer("息子が家から出ず部屋にこもっている", index).hits]
+    assert family[0] != "3-2-1-5" and "3-2-1-5" in family[:3]
+    volunteer = answer("ひきこもりサポーターの養成講座に参加したい", index).hits
+    assert volunteer[0].measure.id == "3-2-1-5"
+    assert answer("地域の見守りの意識を高める研修をしたい", index).hits[0].measure.id == "3-2-1-1"
