@@ -32,7 +32,8 @@ FIELD_WEIGHTS = {
 }
 # Generic awareness measures mention everything and help with nothing specific: they are
 # kept, but below a measure that acts on the need, unless the asker wants publicity.
-AWARENESS_WORDS = ("周知", "啓発", "醸成", "養成")
+PUBLICITY_WORDS = ("周知", "啓発")
+AWARENESS_WORDS = (*PUBLICITY_WORDS, "醸成", "養成")
 AWARENESS_FACTOR = 0.6
 # A measure for a group the question does not name (data/conditions.csv) stays on the list,
 # below the measures open to everyone: 市営住宅 tenants' rent reduction is no answer to a
@@ -82,10 +83,17 @@ class _Doc:
     # data/conditions.csv: the words naming the group the measure is for, each as itself
     # (normalized) and as the terms it is made of; empty for a measure open to everyone.
     group: tuple[tuple[str, frozenset[str]], ...] = ()
+    # An awareness measure about one program (障害年金についての周知): the title's words no
+    # other measure's text has. A question naming them asks for that program, and the
+    # measure is the plan's way to it, so it does not wait.
+    subject: frozenset[str] = frozenset()
+
+    def waits(self, asked: _Asked, wants_awareness: bool) -> bool:
+        return self.awareness and not wants_awareness and not self.subject & asked.terms
 
     def factor(self, asked: _Asked, wants_awareness: bool) -> float:
         """What the measure's kind does to its score for this question."""
-        out = AWARENESS_FACTOR if self.awareness and not wants_awareness else 1.0
+        out = AWARENESS_FACTOR if self.waits(asked, wants_awareness) else 1.0
         if self.group and not any(asked.names(word, terms) for word, terms in self.group):
             out *= CONDITION_FACTOR
         return out
@@ -138,6 +146,8 @@ class PlanIndex:
     )
     # Per document: an awareness measure; its place in measure-id order (ties break by id).
     awareness: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    # The awareness measures about one program (_Doc.subject).
+    subjects: tuple[int, ...] = ()
     id_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     # The groups of data/conditions.csv, each with the documents it applies to: a question
     # is checked once per group, not once per measure.
@@ -165,7 +175,10 @@ class PlanIndex:
     def _factors_of(self, asked: _Asked, wants_awareness: bool) -> np.ndarray:
         out = np.ones(len(self.docs))
         if not wants_awareness:
-            out[self.awareness] *= AWARENESS_FACTOR
+            waiting = self.awareness.copy()
+            for doc_id in self.subjects:
+                waiting[doc_id] = self.docs[doc_id].waits(asked, wants_awareness)
+            out[waiting] *= AWARENESS_FACTOR
         for group, doc_ids in self.groups:
             if not any(asked.names(word, terms) for word, terms in group):
                 out[doc_ids] *= CONDITION_FACTOR
@@ -513,6 +526,9 @@ def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
     text_df: Counter[str] = Counter()
     for doc in docs:
         text_df.update(set(doc.tf["title"]) | set(doc.tf["summary"]))
+    for doc in docs:
+        if any(word in doc.measure.title for word in PUBLICITY_WORDS):
+            doc.subject = frozenset(t for t in doc.tf["title"] if text_df[t] == 1)
     doc_of = {d.measure.id: i for i, d in enumerate(docs)}
     phrased: dict[str, set[int]] = defaultdict(set)
     for doc_id, doc in enumerate(docs):
@@ -541,6 +557,7 @@ def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
         {t: frozenset(d) for t, d in phrased.items()},
         phrased_at,
         np.array([d.awareness for d in docs], dtype=bool),
+        tuple(k for k, d in enumerate(docs) if d.subject),
         id_rank,
         tuple((group, np.array(ids, dtype=np.int64)) for group, ids in members.items()),
     )

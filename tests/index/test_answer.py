@@ -169,3 +169,12 @@ def test_training_and_awareness_measures_wait_unless_asked_for(index):
     volunteer = answer("ひきこもりサポーターの養成講座に参加したい", index).hits
     assert volunteer[0].measure.id == "3-2-1-5"
     assert answer("地域の見守りの意識を高める研修をしたい", index).hits[0].measure.id == "3-2-1-1"
+
+
+def test_an_awareness_measure_about_one_program_does_not_wait_when_it_is_named(index):
+    # 障害年金についての周知 is the plan's only way to the pension: asked for, it comes first.
+    pension = answer("うつで何年も働けていない。障害年金はもらえる？", index)
+    assert pension.hits[0].measure.id == "3-1-1-9"
+    # The general awareness rows (生活困窮者への周知啓発) still wait behind the windows.
+    general = [h.measure.id for h in answer("生活に困っていて相談したい", index).hits[:2]]
+    assert not {"3-1-2-6", "3-1-2-7", "3-1-2-8", "3-1-2-9"} & set(general)
