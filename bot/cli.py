@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from bot.commands.backup import backup
 from bot.commands.data import data
 from bot.commands.doctor import doctor
 from bot.commands.errors import EXIT_CODES_HELP
@@ -21,7 +22,7 @@ def cli() -> None:
     """相談ナビ: 千葉市貧困対策アクションプランの取組を探します。"""
 
 
-for command in (run, data, ask, search, evaluate_command, report, doctor):
+for command in (run, data, ask, search, evaluate_command, report, doctor, backup):
     cli.add_command(command)
 
 
