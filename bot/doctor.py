@@ -14,6 +14,7 @@ those answers tells how far this machine's clock is from Slack's.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import socket
@@ -367,8 +368,10 @@ def _fetch(request: urllib.request.Request, timeout: float) -> Reply:
         # Slack answers 429/5xx with headers worth reading; so do our own error pages.
         status, headers = error.code, error.headers
         raw = _read_quietly(error.read)
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        raise Unreachable(_network_reason(error)) from None
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
+        # Whatever stops an answer arriving (a refused port, a bad status line, a bad URL)
+        # is what this check reports, not a reason to stop the checklist.
+        raise Unreachable(_network_reason(error, timeout)) from None
     received = (started + time.time()) / 2
     try:
         body = json.loads(raw.decode("utf-8"))
@@ -384,15 +387,19 @@ def _read_quietly(read: Callable[[], bytes]) -> bytes:
         return b""
 
 
-def _network_reason(error: BaseException) -> str:
+def _network_reason(error: BaseException, timeout: float) -> str:
     if isinstance(error, urllib.error.URLError) and isinstance(error.reason, BaseException):
         error = error.reason
     if isinstance(error, TimeoutError | socket.timeout):
-        return f"{TIMEOUT_S:g} 秒待っても応答がありません"
+        return f"{timeout:g} 秒待っても応答がありません"
     if isinstance(error, socket.gaierror):
         return "ホスト名を解決できません"
     if isinstance(error, ConnectionRefusedError):
         return "接続を拒否されました"
+    if isinstance(error, http.client.RemoteDisconnected):
+        return "答えの前に接続を切られました"
+    if isinstance(error, http.client.HTTPException):
+        return "HTTP ではない答えが返りました"
     if isinstance(error, ssl.SSLError):
         return "TLS（https）の確認に失敗しました"
     if isinstance(error, OSError):

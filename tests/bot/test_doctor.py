@@ -69,3 +69,17 @@ def test_the_clock_within_a_minute_passes_and_beyond_it_fails():
 def test_no_date_header_is_a_failed_check_not_a_crash():
     check = clock_check(reply_at(None, time.time()))
     assert not check.ok and "Date" in check.detail
+
+
+def test_a_slow_slack_is_given_up_on_after_the_timeout(fake):
+    from bot.doctor import Unreachable, slack_call
+
+    fake.slow("auth.test", delay=1.0)
+    started = time.monotonic()
+    try:
+        slack_call(fake.api_url, "auth.test", "xoxb-1", timeout=0.2)
+    except Unreachable as error:
+        assert str(error) == "0.2 秒待っても応答がありません"
+    else:
+        raise AssertionError("a slow answer was waited for")
+    assert time.monotonic() - started < 1.0

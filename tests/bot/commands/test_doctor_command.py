@@ -251,3 +251,23 @@ def test_slack_unreachable_is_a_line_not_a_crash(env, fake):
         "✗ App-Level Token: Slack に接続できません（接続を拒否されました）",
     ]
     assert "このマシンから http://127.0.0.1:" in result.stdout
+
+
+def test_a_public_url_that_does_not_speak_http_is_a_line_not_a_crash(env):
+    import socketserver
+    import threading
+
+    class Garbage(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            self.request.recv(1024)
+            self.request.sendall(b"SSH-2.0-not-http\r\n\r\n")
+
+    with socketserver.TCPServer(("127.0.0.1", 0), Garbage) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            env(PUBLIC_BASE_URL=f"http://127.0.0.1:{server.server_address[1]}")
+            failed = only_failure(doctor())
+        finally:
+            server.shutdown()
+    assert failed.startswith("✗ 公開 URL の応答: ")
+    assert failed.endswith("が応答しません（HTTP ではない答えが返りました）")
