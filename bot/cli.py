@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import click
 
+from bot.commands.backup import backup
 from bot.commands.data import data
+from bot.commands.doctor import doctor
 from bot.commands.errors import EXIT_CODES_HELP
 from bot.commands.report import report
 from bot.commands.run import run
@@ -20,7 +22,7 @@ def cli() -> None:
     """相談ナビ: 千葉市貧困対策アクションプランの取組を探します。"""
 
 
-for command in (run, data, ask, search, evaluate_command, report):
+for command in (run, data, ask, search, evaluate_command, report, doctor, backup):
     cli.add_command(command)
 
 

@@ -22,6 +22,16 @@ Faults, for the next N calls of one method (``times``; "*" matches every method)
     slack.server_error("views.publish")                       # HTTP 500
     slack.slow("chat.postMessage", delay=2.0)                 # answers after a delay
 
+What ``soudan doctor`` looks at, set as attributes (``reset()`` restores them):
+
+    slack.oauth_scopes = ("commands", "chat:write")   # auth.test's X-OAuth-Scopes header
+    slack.clock_offset = 300                          # the Date header, seconds ahead
+
+``apps.connections.open`` answers ``{"ok": true, "url": "wss://..."}`` to an app-level
+token (``Bearer xapp-...``) and ``not_allowed_token_type`` to any other. ``GET /healthz``
+answers as our own pages do, also when the fake is used as an HTTP proxy (the request line
+then carries the whole URL), so a test can reach a made-up public host through it.
+
 The server is a ThreadingHTTPServer on 127.0.0.1 with a free port; it is safe to use from
 many threads and from load tests (``calls`` returns a copy).
 """
@@ -34,7 +44,7 @@ import itertools
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -45,6 +55,9 @@ BOT_USER_ID = "UBOT0001"
 BOT_ID = "BBOT0001"
 TEAM_ID = "T0000001"
 RESPONSE_URL = "response_url"
+# The bot scopes slack/manifest.yml asks for: what auth.test reports unless told otherwise.
+BOT_SCOPES = ("commands", "app_mentions:read", "im:history", "chat:write", "chat:write.public")
+SOCKET_URL = "wss://wss.fake.slack.test/link/?ticket=1&app_id=A0000001"
 
 
 @dataclass(frozen=True)
@@ -137,6 +150,8 @@ class FakeSlack:
         self.bot_user_id = BOT_USER_ID
         self.bot_id = BOT_ID
         self.team_id = TEAM_ID
+        self.oauth_scopes: tuple[str, ...] | None = BOT_SCOPES  # None: no header at all
+        self.clock_offset = 0.0  # seconds the fake's Date header is ahead of this machine
 
     # ------------------------------------------------------------ lifecycle
 
@@ -267,10 +282,17 @@ class FakeSlack:
         with self._lock:
             self._calls.clear()
             self._faults.clear()
+        self.oauth_scopes = BOT_SCOPES
+        self.clock_offset = 0.0
 
     # ------------------------------------------------------------ answers
 
-    def _answer(self, method: str, params: dict) -> dict:
+    def _answer(self, method: str, params: dict, headers: Mapping[str, str]) -> dict:
+        if method == "apps.connections.open":
+            # As Slack: only an app-level token, and only in the Authorization header.
+            if not headers.get("Authorization", "").startswith("Bearer xapp-"):
+                return {"ok": False, "error": "not_allowed_token_type"}
+            return {"ok": True, "url": SOCKET_URL}
         if method == "auth.test":
             return {
                 "ok": True,
@@ -309,6 +331,19 @@ class FakeSlack:
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # the calls are the record
 
+            def date_time_string(self, timestamp: float | None = None) -> str:
+                # The Date header: a clock ahead of (or behind) this machine's, on request.
+                moment = time.time() if timestamp is None else timestamp
+                return super().date_time_string(moment + fake.clock_offset)
+
+            def do_GET(self) -> None:
+                if urlsplit(self.path).path == "/healthz":
+                    fake._record(Call("healthz", {}, self.path, dict(self.headers.items()), 200))
+                    body = json.dumps({"status": "ok", "data_version": "fake"}).encode()
+                    self._send(200, body, "application/json")
+                else:
+                    self._send(404, b"not found", "text/plain")
+
             def do_POST(self) -> None:
                 path = urlsplit(self.path).path
                 length = int(self.headers.get("Content-Length") or 0)
@@ -339,7 +374,9 @@ class FakeSlack:
                 if fault and fault.error:
                     answer = {"ok": False, "error": fault.error}
                 else:
-                    answer = fake._answer(method, params)
+                    answer = fake._answer(method, params, self.headers)
+                if method == "auth.test" and fake.oauth_scopes is not None:
+                    headers["X-OAuth-Scopes"] = ",".join(fake.oauth_scopes)
                 self._send(status, json.dumps(answer).encode(), "application/json", headers)
 
             def _send(
