@@ -12,6 +12,9 @@ from index.model import Department, Measure, PlanData
 from index.text import Token, normalize
 
 MAX_QUESTION_CHARS = 2000
+# Said to the asker by whichever step cut the question, in the same words, so a page that
+# cut it before the search shows the remark once.
+SHORTENED_NOTICE = f"質問が長いため、先頭の{MAX_QUESTION_CHARS}文字で探しました。"
 
 # Slack markup that may arrive inside a question: mentions, channel links, <!channel>,
 # links with labels. None of it is a topic; a link keeps its label.
@@ -50,9 +53,12 @@ def clean(raw: str) -> CleanQuestion:
     text = _SLACK_LINK.sub(r" \1 ", raw)
     text = _SLACK_MARKUP.sub(" ", text)
     text = _URL.sub(" ", text)
-    text = normalize(text)
-    truncated = len(text) > MAX_QUESTION_CHARS
-    return CleanQuestion(text[:MAX_QUESTION_CHARS], truncated)
+    return CleanQuestion(*shorten(normalize(text)))
+
+
+def shorten(text: str) -> tuple[str, bool]:
+    """At most MAX_QUESTION_CHARS characters of ``text``, and whether any were cut."""
+    return text[:MAX_QUESTION_CHARS], len(text) > MAX_QUESTION_CHARS
 
 
 def find_measure_id(text: str, data: PlanData) -> Measure | None:

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, jsonify, request
 from werkzeug.wrappers import Response
 
 from bot.jsonout import answer_json, measure_json
-from bot.web.query import SHORTENED_NOTICE, question_of
+from bot.web.query import notices_for, question_of
 from bot.web.state import web_state
 
 api = Blueprint("api", __name__)
@@ -18,9 +18,8 @@ def search() -> Response | tuple[Response, int]:
     answer = web_state().service.answer(query.text, surface="api")
     # As `soudan search --jsonl` does: "q" echoes the question as asked, so callers can join.
     body = answer_json(answer, query.text)
-    if query.shortened:
-        # Cut before answer() saw it, so say so here, as the page does.
-        body["notices"] = [SHORTENED_NOTICE, *body.get("notices", [])]
+    # Cut before answer() saw it: said here, as the page does.
+    body["notices"] = notices_for(query, body.get("notices", []))
     response = jsonify(body)
     if query.shortened:
         response.headers["X-Question-Shortened"] = "1"

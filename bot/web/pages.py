@@ -6,7 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from bot.web.catalog import PLANS, history_note
-from bot.web.query import SHORTENED_NOTICE, Query, clean_query, question_of
+from bot.web.query import Query, clean_query, notices_for, question_of
 from bot.web.state import web_state
 from index.model import CURRENT_PLAN
 
@@ -50,7 +50,7 @@ def ask() -> str | Response:
 
 
 def _search_page(query: Query, need: str) -> str:
-    notices = [SHORTENED_NOTICE] if query.shortened else []
+    notices = notices_for(query)
     answer = None
     service = web_state().service
     if need and service.data.need(need) is not None:
@@ -58,7 +58,7 @@ def _search_page(query: Query, need: str) -> str:
         answer = service.answer_need(need, surface="web")
     elif query.text:
         answer = service.answer(query.text, surface="web")
-        notices = list(dict.fromkeys([*notices, *answer.notices]))
+        notices = notices_for(query, answer.notices)
     return render_template(
         "search.html", q=query.text, answer=answer, notices=notices, need=need if answer else ""
     )
