@@ -18,6 +18,7 @@ from index.csvfile import CsvFile, read_csv, stray_whitespace
 from index.errors import DataError, Problem
 from index.model import (
     CURRENT_PLAN,
+    MEASURE_ID,
     PREVIOUS_PLAN,
     Condition,
     DataVersion,
@@ -64,7 +65,6 @@ CONDITION_COLUMNS = ("id", "words", "note")
 LIST_SEPARATOR = ";"
 VOCAB_KINDS = frozenset(VocabKind)
 
-_ID = re.compile(r"^([23])-([1-9])-([1-9])-([1-9][0-9]*)$")
 _SECTION = re.compile(r"^([1-9])-([1-9])$")
 _KATAKANA = re.compile(r"^[ァ-ヶー・]+$")
 _PHONE = re.compile(r"^[0-9０-９()（）\-－ ]+$")
@@ -273,7 +273,7 @@ class _Checker:
         for row in file.rows:
             v = row.values
             line = row.line
-            match = _ID.match(v["id"])
+            match = MEASURE_ID.fullmatch(v["id"])
             if not match:
                 self.problem(
                     file,

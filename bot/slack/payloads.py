@@ -8,15 +8,13 @@ carries the question only when the caller has cleared it for reposting.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 
-from index.model import Answer, Hit, Match, PlanData, QuestionKind
+from index.model import MEASURE_ID, Answer, Hit, Match, PlanData, QuestionKind
 
 MAX_VALUE = 2000
 MAX_WHY = 60
 MAX_QUESTION = 500
-_MEASURE_ID = re.compile(r"^[23]-\d{1,2}-\d{1,2}-\d{1,3}$")
 _SURFACES = frozenset({"slash", "mention", "dm", "shortcut", "home"})
 
 
@@ -62,7 +60,7 @@ class Snapshot:
             kind = QuestionKind(body["k"])
             shown = int(body.get("n", 0))
             hits = tuple(
-                (str(mid), str(why)) for mid, why in body["h"] if _MEASURE_ID.match(str(mid))
+                (str(mid), str(why)) for mid, why in body["h"] if MEASURE_ID.fullmatch(str(mid))
             )
             departments = tuple(str(d) for d in body.get("d", ()))
             question = str(body.get("q", ""))
@@ -106,7 +104,7 @@ def feedback_value(surface: str, measure_id: str) -> str:
 
 def parse_feedback(value: str) -> tuple[str, str] | None:
     surface, _, measure_id = (value or "").partition("|")
-    if surface not in _SURFACES or not _MEASURE_ID.match(measure_id):
+    if surface not in _SURFACES or not MEASURE_ID.fullmatch(measure_id):
         return None
     return surface, measure_id
 

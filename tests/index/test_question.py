@@ -1,4 +1,12 @@
-from index.question import MAX_QUESTION_CHARS, SHORTENED_NOTICE, clean, shorten
+import pytest
+
+from index.question import (
+    MAX_QUESTION_CHARS,
+    SHORTENED_NOTICE,
+    clean,
+    find_measure_id,
+    shorten,
+)
 
 
 def test_shorten_cuts_at_the_limit_and_says_so():
@@ -13,3 +21,8 @@ def test_clean_removes_markup_and_normalizes():
 
 def test_the_shortened_notice_names_the_limit():
     assert f"{MAX_QUESTION_CHARS}文字" in SHORTENED_NOTICE
+
+
+@pytest.mark.parametrize("text", ["3-1-3-8", "1-3-8 の窓口", "1-(3) no.8"])
+def test_find_measure_id_reads_every_way_of_writing_it(plan_data, text):
+    assert find_measure_id(text, plan_data).id == "3-1-3-8"
