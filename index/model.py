@@ -53,7 +53,7 @@ class Plan:
     @property
     def short(self) -> str:
         """第３期"""
-        return f"第{_fullwidth(str(self.number))}期"
+        return f"第{fullwidth_digits(str(self.number))}期"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ class Section:
     def label(self) -> str:
         """As printed in the plan: １－（３）."""
         chapter, number = self.code.split("-")
-        return f"{_fullwidth(chapter)}－（{_fullwidth(number)}）"
+        return f"{fullwidth_digits(chapter)}－（{fullwidth_digits(number)}）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,5 +390,6 @@ class Answer:
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
-def _fullwidth(text: str) -> str:
+def fullwidth_digits(text: str) -> str:
+    """１－（３）: digits as the plan prints them in its headings (第３期, 大項目１)."""
     return text.translate(_FULLWIDTH)

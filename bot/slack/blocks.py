@@ -343,7 +343,7 @@ def _department_parts(answer: Answer, links: Links, surface: str) -> Parts:
     dept = links.data.department(name)
     measures = [h.measure for h in answer.hits]
     head = f"*<{links.department_url(name)}|{fit_escaped(name, 200)}>* の取組"
-    head += f"（{_plan_short(CURRENT_PLAN)}・{len(measures)}件）" if measures else ""
+    head += f"（{links.data.plan(CURRENT_PLAN).short}・{len(measures)}件）" if measures else ""
     lines = [head]
     if dept is not None and dept.phone:
         lines.append(f":telephone_receiver: {escape(dept.phone)}")
@@ -423,7 +423,7 @@ def _card(hit: Hit, links: Links) -> tuple[list[dict], str]:
     url = links.measure_url(m)
     departments = "、".join(m.departments) or "（担当課の記載なし）"
     lines = [
-        f"*<{url}|{fit_escaped(m.title, 400)}>*  {_badge(m)}",
+        f"*<{url}|{fit_escaped(m.title, 400)}>*  {_badge(m, links)}",
         f"{m.citation} ｜ 担当課: {fit_escaped(departments, 300)}",
     ]
     history = _history_line(m, links)
@@ -439,9 +439,9 @@ def _card(hit: Hit, links: Links) -> tuple[list[dict], str]:
     return blocks, plain
 
 
-def _badge(m: Measure) -> str:
+def _badge(m: Measure, links: Links) -> str:
     if m.plan != CURRENT_PLAN:
-        return f"`{_plan_short(m.plan)}・{m.status.value}`"
+        return f"`{links.data.plan(m.plan).short}・{m.status.value}`"
     return f"`{m.status.value}`"
 
 
@@ -457,15 +457,11 @@ def _history_line(m: Measure, links: Links) -> str:
         )
     after = data.measure(m.successor) if m.successor else None
     if after is None or m.status == Status.ENDED:
-        return f"{_plan_short(CURRENT_PLAN)}には引き継がれていません（終了）"
+        return f"{data.plan(CURRENT_PLAN).short}には引き継がれていません（終了）"
     return (
         f"<{links.measure_url(after)}|{after.citation}"
         f"「{fit_escaped(after.title, 200)}」> に引き継がれています（{m.status.value}）"
     )
-
-
-def _plan_short(plan: int) -> str:
-    return f"第{str(plan).translate(_FULLWIDTH)}期"
 
 
 def _add_cards(
@@ -614,6 +610,3 @@ def _finish(body: list[dict], tail: list[dict], text: str, plain: list[str]) -> 
 
 def _is_user_id(value: str) -> bool:
     return value[:1] in ("U", "W") and value[1:].isalnum() and value.isupper() and len(value) < 24
-
-
-_FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")

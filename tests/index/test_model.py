@@ -5,6 +5,8 @@ from index.model import (
     MEASURE_ID_IN_TEXT,
     SECTION_STYLE_DASHED,
     SECTION_STYLE_IN_TEXT,
+    Plan,
+    fullwidth_digits,
 )
 
 
@@ -36,3 +38,8 @@ def test_the_printed_numbering(text):
 def test_the_printed_numbering_with_a_dash_is_a_variant_of_its_own():
     assert not SECTION_STYLE_IN_TEXT.search("2次で1-(4)-7だった")
     assert SECTION_STYLE_DASHED.search("2次で1-(4)-7だった").groups() == ("1", "4", "7")
+
+
+def test_plan_numbers_are_printed_full_width():
+    assert Plan(3, "").short == "第３期"
+    assert fullwidth_digits("1-3") == "１-３"
