@@ -31,6 +31,7 @@ from pathlib import Path
 from bot.masking import NameTagger, mask
 from bot.service import AnswerEvent, NullStore, Store
 from bot.settings import Settings
+from bot.surfaces import Surface
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +172,7 @@ class FeedbackEntry:
     at: datetime
     measure_id: str
     helpful: bool
-    surface: str
+    surface: Surface
     user_id: str | None
 
 
@@ -254,7 +255,7 @@ class SqliteStore:
         self._purge_if_due()
 
     def record_feedback(
-        self, measure_id: str, helpful: bool, *, surface: str, user_id: str | None
+        self, measure_id: str, helpful: bool, *, surface: Surface, user_id: str | None
     ) -> None:
         self._write(self.rows([FeedbackEntry(self.now(), measure_id, helpful, surface, user_id)]))
 
@@ -464,7 +465,7 @@ class BackgroundStore:
         self._put(AnswerEntry(self.store.now(), event))
 
     def record_feedback(
-        self, measure_id: str, helpful: bool, *, surface: str, user_id: str | None
+        self, measure_id: str, helpful: bool, *, surface: Surface, user_id: str | None
     ) -> None:
         self._put(FeedbackEntry(self.store.now(), measure_id, helpful, surface, user_id))
 

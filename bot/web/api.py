@@ -6,6 +6,7 @@ from flask import Blueprint, abort, jsonify, request
 from werkzeug.wrappers import Response
 
 from bot.jsonout import answer_json, measure_json
+from bot.surfaces import Surface
 from bot.web.query import notices_for, question_of
 from bot.web.state import web_state
 
@@ -15,7 +16,7 @@ api = Blueprint("api", __name__)
 @api.get("/api/search")
 def search() -> Response | tuple[Response, int]:
     query = question_of(request)
-    answer = web_state().service.answer(query.text, surface="api")
+    answer = web_state().service.answer(query.text, surface=Surface.API)
     # As `soudan search --jsonl` does: "q" echoes the question as asked, so callers can join.
     body = answer_json(answer, query.text)
     # Cut before answer() saw it: said here, as the page does.
