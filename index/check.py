@@ -281,7 +281,12 @@ class Checker:
     def measure_id(
         self, file: CsvFile, line: int, value: str, rows: dict[str, tuple[int, dict[str, str]]]
     ) -> re.Match[str] | None:
-        """The id's parts, or None (and a problem) when it is malformed or repeated."""
+        """The id's parts, or None (and a problem) when it is empty, malformed or repeated."""
+        if not value:
+            # Said as every other empty cell is, not as an id of the wrong shape: 「」 is
+            # easy to miss on a screen.
+            self.problem(file, line, "id", "空欄です。")
+            return None
         match = MEASURE_ID.fullmatch(value)
         if not match:
             self.problem(

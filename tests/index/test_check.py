@@ -40,6 +40,16 @@ def test_unknown_department_is_named_with_file_line_and_column(data_copy: Path):
     ), messages
 
 
+def test_an_empty_id_is_said_to_be_empty(data_copy: Path):
+    measures = data_copy / "measures.csv"
+    rows = measures.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, row in enumerate(rows, 1) if row.startswith("3-1-3-8,"))
+    _edit(measures, "\n3-1-3-8,", "\n,")
+    messages = _messages(data_copy)
+    assert any(m.endswith(f"measures.csv:{line}: id: 空欄です。") for m in messages)
+    assert not any("「」" in m for m in messages)
+
+
 def test_every_problem_is_reported_at_once(data_copy: Path):
     measures = data_copy / "measures.csv"
     _edit(measures, "3-1-3-8,3,1-3,8,", "3-1-3-7,3,1-3,7,")  # duplicate id and a gap
