@@ -6,15 +6,9 @@ import pytest
 from bot import store as store_module
 from bot.service import Service
 from bot.settings import Settings
-from bot.store import (
-    BackgroundStore,
-    SqliteStore,
-)
+from bot.store import BackgroundStore, SqliteStore
 from index.engine import Index
-from tests.bot.store.helpers import (
-    WAIT,
-    make_settings,
-)
+from tests.bot.store.helpers import WAIT, make_settings
 
 
 @pytest.fixture

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import store as store_module
-from bot.store import (
-    SqliteStore,
-)
+from bot.store import SqliteStore
 from tests.bot.sqlite_helpers import locked
 from tests.bot.store.helpers import (
     QUESTION,

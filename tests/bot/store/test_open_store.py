@@ -2,18 +2,9 @@ import logging
 from pathlib import Path
 
 from bot.service import NullStore, Service
-from bot.store import (
-    BackgroundStore,
-    SqliteStore,
-    open_store,
-)
+from bot.store import BackgroundStore, SqliteStore, open_store
 from index.engine import Index
-from tests.bot.store.helpers import (
-    WAIT,
-    event,
-    make_settings,
-    rows,
-)
+from tests.bot.store.helpers import WAIT, event, make_settings, rows
 
 
 def test_an_unwritable_path_falls_back_to_no_log(tmp_path: Path, index: Index, caplog) -> None:

@@ -2,19 +2,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot import store as store_module
-from bot.store import (
-    SqliteStore,
-    connect,
-)
+from bot.store import SqliteStore, connect, iso
 from bot.store.retention import purge_question_texts
-from tests.bot.store.helpers import (
-    Clock,
-    count,
-    db_bytes,
-    event,
-    make_settings,
-    rows,
-)
+from tests.bot.store.helpers import Clock, count, db_bytes, event, make_settings, rows
 
 
 def test_question_text_is_purged_after_the_retention_period(tmp_path: Path) -> None:
@@ -50,16 +40,21 @@ def test_purges_on_open(tmp_path: Path) -> None:
 
 
 def test_purge_question_texts_deletes_only_older_text_and_keeps_the_counts(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, log_question_text=True)
+    path = tmp_path / "usage.db"
+    conn = connect(path)
     now = datetime.now(UTC)
-    clock = Clock(now - timedelta(days=2))
-    store = SqliteStore(settings, clock=clock)
-    store.record_answer(event(question="古い質問"))
-    clock.now = now
-    store.record_answer(event(question="今日の質問"))
-    conn = connect(settings.db_path)
+    for answer_id, age in ((1, timedelta(days=2)), (2, timedelta(0))):
+        at = iso(now - age)
+        conn.execute(
+            "INSERT INTO answers (id, at, surface, kind, results, abstained, top_ids, latency_ms)"
+            " VALUES (?, ?, 'dm', 'everyday', 0, 1, '', 1)",
+            (answer_id, at),
+        )
+        conn.execute(
+            "INSERT INTO question_texts VALUES (?, ?, ?)", (answer_id, at, f"質問{answer_id}")
+        )
     assert purge_question_texts(conn, now - timedelta(days=1)) == 1
     assert purge_question_texts(conn, now - timedelta(days=1)) == 0
     conn.close()
-    assert rows(settings.db_path, "SELECT text FROM question_texts") == [("今日の質問",)]
-    assert count(settings.db_path, "answers") == 2
+    assert rows(path, "SELECT text FROM question_texts") == [("質問2",)]
+    assert count(path, "answers") == 2

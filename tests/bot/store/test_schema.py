@@ -4,18 +4,8 @@ from pathlib import Path
 
 from bot import store as store_module
 from bot.service import NullStore
-from bot.store import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    SqliteStore,
-    connect,
-    open_store,
-)
-from tests.bot.store.helpers import (
-    event,
-    make_settings,
-    rows,
-)
+from bot.store import MIGRATIONS, SCHEMA_VERSION, SqliteStore, connect, open_store
+from tests.bot.store.helpers import event, make_settings, rows
 
 
 def test_creates_the_database_and_its_folder_on_first_use(tmp_path: Path) -> None:

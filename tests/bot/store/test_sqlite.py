@@ -7,9 +7,7 @@ from pathlib import Path
 
 from bot.masking import NAME, PHONE
 from bot.service import Service
-from bot.store import (
-    SqliteStore,
-)
+from bot.store import SqliteStore
 from index.engine import Index
 from index.model import QuestionKind
 from tests.bot.store.helpers import (
