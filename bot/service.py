@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.settings import Settings
+from bot.surfaces import Surface
 from index.analysis_cache import AnalysisCache
 from index.answer import answer as answer_question
 from index.answer import answer_need
@@ -47,7 +48,7 @@ def build_index(data: PlanData, cache_dir: Path | None, analyzer: Analyzer | Non
 class AnswerEvent:
     """What the store keeps of one answered question: never the text unless allowed."""
 
-    surface: str
+    surface: Surface
     user_id: str | None
     answer: Answer
     latency_ms: float
@@ -59,7 +60,7 @@ class Store(Protocol):
 
     def record_answer(self, event: AnswerEvent) -> None: ...
     def record_feedback(
-        self, measure_id: str, helpful: bool, *, surface: str, user_id: str | None
+        self, measure_id: str, helpful: bool, *, surface: Surface, user_id: str | None
     ) -> None: ...
 
 
@@ -68,7 +69,7 @@ class NullStore:
         pass
 
     def record_feedback(
-        self, measure_id: str, helpful: bool, *, surface: str, user_id: str | None
+        self, measure_id: str, helpful: bool, *, surface: Surface, user_id: str | None
     ) -> None:
         pass
 
@@ -94,14 +95,14 @@ class Service:
     def data(self) -> PlanData:
         return self._index.data
 
-    def answer(self, question: str, *, surface: str, user_id: str | None = None) -> Answer:
+    def answer(self, question: str, *, surface: Surface, user_id: str | None = None) -> Answer:
         return self._recorded(lambda: answer_question(question, self._index), surface, user_id)
 
-    def answer_need(self, label: str, *, surface: str, user_id: str | None = None) -> Answer:
+    def answer_need(self, label: str, *, surface: Surface, user_id: str | None = None) -> Answer:
         """The measures of one need, as if it had been asked (a narrowing button)."""
         return self._recorded(lambda: answer_need(label, self._index), surface, user_id)
 
-    def _recorded(self, ask, surface: str, user_id: str | None) -> Answer:
+    def _recorded(self, ask, surface: Surface, user_id: str | None) -> Answer:
         started = time.perf_counter()
         result = ask()
         latency_ms = (time.perf_counter() - started) * 1000
@@ -112,7 +113,7 @@ class Service:
         return result
 
     def feedback(
-        self, measure_id: str, helpful: bool, *, surface: str, user_id: str | None = None
+        self, measure_id: str, helpful: bool, *, surface: Surface, user_id: str | None = None
     ) -> None:
         try:
             self.store.record_feedback(measure_id, helpful, surface=surface, user_id=user_id)

@@ -19,7 +19,7 @@ from index.model import (
 )
 from index.needs import clause_tokens, interleave, need_hits, read_needs, union_departments
 from index.question import (
-    MAX_QUESTION_CHARS,
+    SHORTENED_NOTICE,
     clean,
     find_department,
     find_measure_id,
@@ -88,9 +88,7 @@ FALLBACK_SUGGESTIONS = ("家賃", "借金", "仕事", "ひきこもり", "ひと
 
 def answer(question: str, index: Index) -> Answer:
     q = clean(question)
-    notices = (
-        (f"質問が長いため、先頭の{MAX_QUESTION_CHARS}文字で探しました。",) if q.truncated else ()
-    )
+    notices = (SHORTENED_NOTICE,) if q.truncated else ()
     if not q.text:
         return Answer.declined(
             "", QuestionKind.EMPTY, suggestions=FALLBACK_SUGGESTIONS, notices=notices

@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 # The plan caseworkers search; the one before it is kept as history.
 CURRENT_PLAN = 3
 PREVIOUS_PLAN = 2
+
+
+# A measure's number, the one definition of it. Chapters and sections are one digit in both
+# plans; a number has no leading zero. Groups: plan, chapter, section, number.
+#
+# MEASURE_ID: a whole id as the data, permalinks and buttons carry it (3-1-3-8); use
+# fullmatch.
+MEASURE_ID = re.compile(r"([23])-([1-9])-([1-9])-([1-9][0-9]*)")
+# MEASURE_ID_IN_TEXT: an id as a person writes it inside a sentence: the plan may be left
+# out (1-3-8 is the current plan's), the number has one or two digits, and it is not part of
+# a longer run of digits and dashes (a phone number or an address).
+MEASURE_ID_IN_TEXT = re.compile(r"(?<![\d-])(?:([23])-)?([1-9])-([1-9])-(\d{1,2})(?![\d-])")
+# SECTION_STYLE_IN_TEXT: the plan's printed numbering, section in brackets: 1-(3) No.8,
+# 1-(3)の8, read as the current plan's. Groups: chapter, section, number.
+_SECTION_IN_BRACKETS = r"(?<![\d-])([1-9])-\(([1-9])\)"
+SECTION_STYLE_IN_TEXT = re.compile(
+    _SECTION_IN_BRACKETS + r"\s*(?:(?i:no)\.?|の)?\s*(\d{1,2})(?!\d)"
+)
+# SECTION_STYLE_DASHED: the same with a dash, 1-(3)-8. Search does not take it for an id: a
+# question quoting the 2nd plan writes it so (2次で1-(4)-7だった…), and is answered as
+# history. It is still the plan's numbering, never a client's address (bot.slack.privacy).
+SECTION_STYLE_DASHED = re.compile(_SECTION_IN_BRACKETS + r"-(\d{1,2})(?![\d-])")
 
 
 class Status(StrEnum):
@@ -30,7 +53,7 @@ class Plan:
     @property
     def short(self) -> str:
         """第３期"""
-        return f"第{_fullwidth(str(self.number))}期"
+        return f"第{fullwidth_digits(str(self.number))}期"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +70,7 @@ class Section:
     def label(self) -> str:
         """As printed in the plan: １－（３）."""
         chapter, number = self.code.split("-")
-        return f"{_fullwidth(chapter)}－（{_fullwidth(number)}）"
+        return f"{fullwidth_digits(chapter)}－（{fullwidth_digits(number)}）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,5 +393,6 @@ class Answer:
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
-def _fullwidth(text: str) -> str:
+def fullwidth_digits(text: str) -> str:
+    """１－（３）: digits as the plan prints them in its headings (第３期, 大項目１)."""
     return text.translate(_FULLWIDTH)

@@ -8,10 +8,19 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from index.model import Department, Measure, PlanData
+from index.model import (
+    MEASURE_ID_IN_TEXT,
+    SECTION_STYLE_IN_TEXT,
+    Department,
+    Measure,
+    PlanData,
+)
 from index.text import Token, normalize
 
 MAX_QUESTION_CHARS = 2000
+# Said to the asker by whichever step cut the question, in the same words, so a page that
+# cut it before the search shows the remark once.
+SHORTENED_NOTICE = f"質問が長いため、先頭の{MAX_QUESTION_CHARS}文字で探しました。"
 
 # Slack markup that may arrive inside a question: mentions, channel links, <!channel>,
 # links with labels. None of it is a topic; a link keeps its label.
@@ -19,8 +28,6 @@ _SLACK_LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>")
 _SLACK_MARKUP = re.compile(r"<[!@#][^>]*>|<(?:https?|mailto):[^>]*>")
 _URL = re.compile(r"https?://\S+")
 
-_MEASURE_ID = re.compile(r"(?<![\d-])(?:([23])-)?([1-9])-([1-9])-(\d{1,2})(?![\d-])")
-_SECTION_STYLE = re.compile(r"(?<![\d-])([1-9])-\(([1-9])\)\s*(?:no\.?|の)?\s*(\d{1,2})(?!\d)")
 
 # Words that put a question about the old plan: the 2nd plan by name, or asking what
 # became of something in the current one.
@@ -50,19 +57,22 @@ def clean(raw: str) -> CleanQuestion:
     text = _SLACK_LINK.sub(r" \1 ", raw)
     text = _SLACK_MARKUP.sub(" ", text)
     text = _URL.sub(" ", text)
-    text = normalize(text)
-    truncated = len(text) > MAX_QUESTION_CHARS
-    return CleanQuestion(text[:MAX_QUESTION_CHARS], truncated)
+    return CleanQuestion(*shorten(normalize(text)))
+
+
+def shorten(text: str) -> tuple[str, bool]:
+    """At most MAX_QUESTION_CHARS characters of ``text``, and whether any were cut."""
+    return text[:MAX_QUESTION_CHARS], len(text) > MAX_QUESTION_CHARS
 
 
 def find_measure_id(text: str, data: PlanData) -> Measure | None:
-    """A measure id written in the question: 3-1-3-8, 1-3-8 (3rd plan), 1-(3)-8."""
-    for match in _MEASURE_ID.finditer(text):
+    """A measure id written in the question: 3-1-3-8, 1-3-8 (3rd plan), 1-(3) No.8."""
+    for match in MEASURE_ID_IN_TEXT.finditer(text):
         plan, chapter, section, no = match.groups()
         found = data.measure(f"{plan or 3}-{chapter}-{section}-{int(no)}")
         if found:
             return found
-    for match in _SECTION_STYLE.finditer(text):
+    for match in SECTION_STYLE_IN_TEXT.finditer(text):
         chapter, section, no = match.groups()
         found = data.measure(f"3-{chapter}-{section}-{int(no)}")
         if found:

@@ -30,9 +30,6 @@ from typing import Protocol
 # and longer data texts are fed in chunks of this many characters.
 _CHUNK_CHARS = 4000
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_SPACES = re.compile(r"\s+")
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
 # Non-independent nouns and generic verbs carry no topic ("こと", "ため", "する").
@@ -54,10 +51,59 @@ SINGLE_CHAR_KEEP = frozenset("金家税親子母父妻夫酒薬死病職寮区�
 
 def normalize(text: str) -> str:
     """NFKC, lower case, no control or format characters, single spaces."""
-    text = _SURROGATES.sub("", text)
-    text = unicodedata.normalize("NFKC", text)
-    text = _CONTROL.sub(" ", text)
-    return _SPACES.sub(" ", text).strip().lower()
+    return clean_text(unicodedata.normalize("NFKC", text), gap=" ").lower()
+
+
+def clean_text(text: str, *, gap: str = "", lines: bool = False) -> str:
+    """What a person can see of ``text``, tidied: the one cleaning every input gets.
+
+    Runs of white space become one space, and the ends are trimmed; with ``lines``, line
+    breaks stay (one each) and blank lines go. Every other character of Unicode category C
+    (control, format such as zero-width and bidi overrides, private use, unassigned)
+    becomes ``gap``: a space where the text is matched (``normalize``), so the words on
+    either side never run together into a term nobody wrote; nothing where the text is
+    shown back, where an invisible character would only split a word. Lone surrogates
+    always go: they are no character, and Slack, Sudachi and UTF-8 refuse them.
+    """
+    if not text.isprintable():  # the common case, data and questions alike, skips this
+        text = text.translate(_HIDDEN[gap])
+    if not lines:
+        return " ".join(text.split())
+    tidy = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in tidy if line)
+
+
+class _Hidden(dict):
+    """A ``str.translate`` table for ``clean_text``, filled as characters are first met:
+    working out every code point's category up front would slow every start."""
+
+    def __init__(self, gap: str) -> None:
+        super().__init__()
+        self._gap = gap
+
+    def __missing__(self, code: int) -> str | int | None:
+        char = chr(code)
+        category = unicodedata.category(char)
+        if char in _LINE_BREAKS:
+            value: str | int | None = "\n"
+        elif char.isspace() or category[0] == "Z":
+            value = " "
+        elif category == "Cs":
+            value = None
+        elif category[0] == "C":
+            value = self._gap
+        else:
+            value = code
+        # Bounded: a flood of distinct rare characters must not grow it without end.
+        if len(self) < _HIDDEN_TABLE_SIZE:
+            self[code] = value
+        return value
+
+
+# What str.splitlines breaks at; any other white space is a space.
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+_HIDDEN_TABLE_SIZE = 50_000
+_HIDDEN = {" ": _Hidden(" "), "": _Hidden("")}  # the two gaps clean_text knows
 
 
 _HIRA_TO_KATA = {code: code + 0x60 for code in range(ord("ぁ"), ord("ゖ") + 1)}

@@ -10,6 +10,7 @@ from bot.report.queries import read_log
 from bot.report.render import shorten
 from bot.report.rows import JST, AnswerRow, Table
 from bot.report.words import vocabulary_terms, words
+from bot.surfaces import Surface
 from index.model import CURRENT_PLAN, PlanData
 
 TOP_MEASURES = 20
@@ -18,14 +19,16 @@ UNANSWERED_WORDS = 30
 EXAMPLES = 2
 EXAMPLE_WIDTH = 50
 
+# Keyed by Surface, looked up with the stored string (a StrEnum member is equal to it).
 SURFACE_LABELS = {
-    "slash": "スラッシュコマンド",
-    "mention": "メンション",
-    "dm": "DM",
-    "shortcut": "ショートカット",
-    "web": "ウェブ",
-    "api": "API",
-    "cli": "コマンドライン",
+    Surface.SLASH: "スラッシュコマンド",
+    Surface.MENTION: "メンション",
+    Surface.DM: "DM",
+    Surface.SHORTCUT: "ショートカット",
+    Surface.HOME: "ホーム",
+    Surface.WEB: "ウェブ",
+    Surface.API: "API",
+    Surface.CLI: "コマンドライン",
 }
 KIND_LABELS = {
     "everyday": "状況の相談",

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from bot.slack import payloads
 from bot.slack.payloads import Snapshot
 from bot.slack.text import clip, escape, fit_escaped, trim_sentences
+from bot.surfaces import Surface
 from index.model import (
     CURRENT_PLAN,
     Answer,
@@ -115,7 +116,7 @@ def answer_message(
     answer: Answer,
     links: Links,
     *,
-    surface: str,
+    surface: Surface,
     echo: str | None = None,
     share_question: str | None = None,
     reminder: str | None = None,
@@ -264,7 +265,9 @@ def home_view(links: Links) -> dict:
 Parts = tuple[list[dict], list[dict], str, list[str]]  # body, tail, text, plain lines
 
 
-def _hits_parts(answer: Answer, links: Links, surface: str, share_question: str | None) -> Parts:
+def _hits_parts(
+    answer: Answer, links: Links, surface: Surface, share_question: str | None
+) -> Parts:
     body: list[dict] = []
     plain: list[str] = []
     if answer.notices:
@@ -293,7 +296,7 @@ def _hits_parts(answer: Answer, links: Links, surface: str, share_question: str 
     return body, tail, _summary_text(answer), plain
 
 
-def _add_needs(answer: Answer, links: Links, surface: str, body: list, plain: list):
+def _add_needs(answer: Answer, links: Links, surface: Surface, body: list, plain: list):
     """「この相談の困りごと（3）」, then each need with its best measures and its own
     「もっと見る」. Returns the measures shown, first of each need first."""
     heading = f"この相談の困りごと（{len(answer.needs)}）"
@@ -329,7 +332,7 @@ def _add_needs(answer: Answer, links: Links, surface: str, body: list, plain: li
     return tuple(shown)
 
 
-def _need_buttons(labels: tuple[str, ...], surface: str) -> list[dict]:
+def _need_buttons(labels: tuple[str, ...], surface: Surface) -> list[dict]:
     buttons = [
         _button(label, f"{ACTION_NEED}_{position}", payloads.suggestion_value(surface, label))
         for position, label in enumerate(labels[:MAX_NEED_BUTTONS])
@@ -338,12 +341,12 @@ def _need_buttons(labels: tuple[str, ...], surface: str) -> list[dict]:
     return [_actions(buttons[i : i + 5]) for i in range(0, len(buttons), 5)]
 
 
-def _department_parts(answer: Answer, links: Links, surface: str) -> Parts:
+def _department_parts(answer: Answer, links: Links, surface: Surface) -> Parts:
     name = answer.department or (answer.departments[0] if answer.departments else "")
     dept = links.data.department(name)
     measures = [h.measure for h in answer.hits]
     head = f"*<{links.department_url(name)}|{fit_escaped(name, 200)}>* の取組"
-    head += f"（{_plan_short(CURRENT_PLAN)}・{len(measures)}件）" if measures else ""
+    head += f"（{links.data.plan(CURRENT_PLAN).short}・{len(measures)}件）" if measures else ""
     lines = [head]
     if dept is not None and dept.phone:
         lines.append(f":telephone_receiver: {escape(dept.phone)}")
@@ -366,7 +369,7 @@ def _department_parts(answer: Answer, links: Links, surface: str) -> Parts:
     return body, tail, f"{name} の取組 {len(measures)}件", plain
 
 
-def _not_found_parts(answer: Answer, links: Links, surface: str) -> Parts:
+def _not_found_parts(answer: Answer, links: Links, surface: Surface) -> Parts:
     message = NOT_FOUND_TEXT.format(source=links.source_name)
     body = [_section(escape(message))]
     plain = [message]
@@ -423,7 +426,7 @@ def _card(hit: Hit, links: Links) -> tuple[list[dict], str]:
     url = links.measure_url(m)
     departments = "、".join(m.departments) or "（担当課の記載なし）"
     lines = [
-        f"*<{url}|{fit_escaped(m.title, 400)}>*  {_badge(m)}",
+        f"*<{url}|{fit_escaped(m.title, 400)}>*  {_badge(m, links)}",
         f"{m.citation} ｜ 担当課: {fit_escaped(departments, 300)}",
     ]
     history = _history_line(m, links)
@@ -439,9 +442,9 @@ def _card(hit: Hit, links: Links) -> tuple[list[dict], str]:
     return blocks, plain
 
 
-def _badge(m: Measure) -> str:
+def _badge(m: Measure, links: Links) -> str:
     if m.plan != CURRENT_PLAN:
-        return f"`{_plan_short(m.plan)}・{m.status.value}`"
+        return f"`{links.data.plan(m.plan).short}・{m.status.value}`"
     return f"`{m.status.value}`"
 
 
@@ -457,15 +460,11 @@ def _history_line(m: Measure, links: Links) -> str:
         )
     after = data.measure(m.successor) if m.successor else None
     if after is None or m.status == Status.ENDED:
-        return f"{_plan_short(CURRENT_PLAN)}には引き継がれていません（終了）"
+        return f"{data.plan(CURRENT_PLAN).short}には引き継がれていません（終了）"
     return (
         f"<{links.measure_url(after)}|{after.citation}"
         f"「{fit_escaped(after.title, 200)}」> に引き継がれています（{m.status.value}）"
     )
-
-
-def _plan_short(plan: int) -> str:
-    return f"第{str(plan).translate(_FULLWIDTH)}期"
 
 
 def _add_cards(
@@ -507,7 +506,7 @@ def _directory_blocks(links: Links) -> tuple[list[dict], str]:
     return blocks, plain
 
 
-def _feedback_buttons(surface: str, measure: Measure) -> list[dict]:
+def _feedback_buttons(surface: Surface, measure: Measure) -> list[dict]:
     value = payloads.feedback_value(surface, measure.id)
     return [
         _button("役に立った", ACTION_HELPFUL, value),
@@ -614,6 +613,3 @@ def _finish(body: list[dict], tail: list[dict], text: str, plain: list[str]) -> 
 
 def _is_user_id(value: str) -> bool:
     return value[:1] in ("U", "W") and value[1:].isalnum() and value.isupper() and len(value) < 24
-
-
-_FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")

@@ -8,23 +8,22 @@ carries the question only when the caller has cleared it for reposting.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 
-from index.model import Answer, Hit, Match, PlanData, QuestionKind
+from bot.surfaces import Surface
+from index.model import MEASURE_ID, Answer, Hit, Match, PlanData, QuestionKind
 
 MAX_VALUE = 2000
 MAX_WHY = 60
 MAX_QUESTION = 500
-_MEASURE_ID = re.compile(r"^[23]-\d{1,2}-\d{1,2}-\d{1,3}$")
-_SURFACES = frozenset({"slash", "mention", "dm", "shortcut", "home"})
+_SURFACES = Surface.slack()
 
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """Enough of an answer to show it again: which surface, which hits, whom to contact."""
 
-    surface: str
+    surface: Surface
     kind: QuestionKind
     hits: tuple[tuple[str, str], ...]  # (measure id, why)
     departments: tuple[str, ...] = ()
@@ -58,11 +57,11 @@ class Snapshot:
             return None
         try:
             body = json.loads(value)
-            surface = body["s"] if body["s"] in _SURFACES else "slash"
+            surface = Surface(body["s"]) if body["s"] in _SURFACES else Surface.SLASH
             kind = QuestionKind(body["k"])
             shown = int(body.get("n", 0))
             hits = tuple(
-                (str(mid), str(why)) for mid, why in body["h"] if _MEASURE_ID.match(str(mid))
+                (str(mid), str(why)) for mid, why in body["h"] if MEASURE_ID.fullmatch(str(mid))
             )
             departments = tuple(str(d) for d in body.get("d", ()))
             question = str(body.get("q", ""))
@@ -74,7 +73,7 @@ class Snapshot:
     def of(
         cls,
         answer: Answer,
-        surface: str,
+        surface: Surface,
         hits: tuple[Hit, ...],
         *,
         question: str = "",
@@ -100,27 +99,27 @@ class Snapshot:
         return Answer(self.question, self.kind, tuple(hits), self.departments, not hits)
 
 
-def feedback_value(surface: str, measure_id: str) -> str:
+def feedback_value(surface: Surface, measure_id: str) -> str:
     return f"{surface}|{measure_id}"
 
 
-def parse_feedback(value: str) -> tuple[str, str] | None:
+def parse_feedback(value: str) -> tuple[Surface, str] | None:
     surface, _, measure_id = (value or "").partition("|")
-    if surface not in _SURFACES or not _MEASURE_ID.match(measure_id):
+    if surface not in _SURFACES or not MEASURE_ID.fullmatch(measure_id):
         return None
-    return surface, measure_id
+    return Surface(surface), measure_id
 
 
-def suggestion_value(surface: str, term: str) -> str:
+def suggestion_value(surface: Surface, term: str) -> str:
     return f"{surface}|{term[:100]}"
 
 
-def parse_suggestion(value: str) -> tuple[str, str] | None:
+def parse_suggestion(value: str) -> tuple[Surface, str] | None:
     surface, _, term = (value or "").partition("|")
     term = term.strip()
     if surface not in _SURFACES or not term or len(term) > 100:
         return None
-    return surface, term
+    return Surface(surface), term
 
 
 def _dump(body: dict) -> str:

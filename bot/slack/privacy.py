@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from bot import masking
+from index.model import MEASURE_ID_IN_TEXT, SECTION_STYLE_DASHED, SECTION_STYLE_IN_TEXT
 
 PHONE = "電話番号"
 BIRTH_DATE = "生年月日"
@@ -45,7 +46,10 @@ _CASE_NUMBER = re.compile(
 
 # Measure ids (1-3-8, 3-1-3-8, 1-(3)-8) look like block numbers; without a town name
 # before them they are the plan's numbering, the commonest number in a question here.
-_MEASURE_ID = re.compile(r"(?<![\w\d-])(?:[23]-)?[1-9]-(?:[1-9]|\([1-9]\))-\d{1,2}(?![\d-])")
+_MEASURE_ID = re.compile(
+    rf"(?<!\w)(?:{MEASURE_ID_IN_TEXT.pattern}|{SECTION_STYLE_DASHED.pattern}"
+    rf"|{SECTION_STYLE_IN_TEXT.pattern})"
+)
 
 _FROM_MASK = (
     (masking.PHONE, PHONE),

@@ -13,6 +13,7 @@ from bot.service import Service
 from bot.slack import blocks, privacy
 from bot.slack.blocks import Links, Message
 from bot.slack.delivery import Delivered, Delivery
+from bot.surfaces import Surface
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class Responder:
         self,
         question: str,
         *,
-        surface: str,
+        surface: Surface,
         user_id: str | None,
         echo: bool = False,
         share: bool = False,
@@ -105,7 +106,7 @@ class Responder:
         )
         return Composed(message, None if inline_reminder else reminder)
 
-    def compose_need(self, label: str, *, surface: str, user_id: str | None) -> Message:
+    def compose_need(self, label: str, *, surface: Surface, user_id: str | None) -> Message:
         """The measures of one need (a button under a vague answer); never raises."""
         try:
             answer = self.service.answer_need(label, surface=surface, user_id=user_id)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
+from index.text import clean_text
+
 ELLIPSIS = "…"
 
 _USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _LABELLED = re.compile(r"<(?:[^<>|]*)\|([^<>]*)>")
 _ANGLED = re.compile(r"<([^<>]*)>")
-_SPACES = re.compile(r"[ \t\u3000]+")
-_INVISIBLE = re.compile(r"[\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def escape(text: str) -> str:
@@ -31,16 +31,14 @@ def plain_text(slack_text: str, *, drop_user: str | None = None) -> str:
     typed ``&lt;`` stays the text "<" and never becomes markup.
     """
     # Lone surrogates and bidi controls can't be encoded back to Slack, and can disguise
-    # text (right-to-left overrides): they go first.
-    text = _INVISIBLE.sub("", slack_text or "")
+    # text (right-to-left overrides): they go first, with the shared cleaning.
+    text = clean_text(slack_text or "", lines=True)
     if drop_user:
         text = re.sub(rf"<@{re.escape(drop_user)}(?:\|[^>]*)?>", " ", text)
     text = _USER_MENTION.sub(" ", text)
     text = _LABELLED.sub(r"\1", text)
     text = _ANGLED.sub(lambda m: "" if m[1].startswith(("!", "#", "@")) else m[1], text)
-    text = unescape(text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
-    return "\n".join(line for line in lines if line)
+    return clean_text(unescape(text), lines=True)
 
 
 def clip(text: str, limit: int) -> str:

@@ -6,7 +6,8 @@ from flask import Blueprint, abort, jsonify, request
 from werkzeug.wrappers import Response
 
 from bot.jsonout import answer_json, measure_json
-from bot.web.query import SHORTENED_NOTICE, question_of
+from bot.surfaces import Surface
+from bot.web.query import notices_for, question_of
 from bot.web.state import web_state
 
 api = Blueprint("api", __name__)
@@ -15,12 +16,11 @@ api = Blueprint("api", __name__)
 @api.get("/api/search")
 def search() -> Response | tuple[Response, int]:
     query = question_of(request)
-    answer = web_state().service.answer(query.text, surface="api")
+    answer = web_state().service.answer(query.text, surface=Surface.API)
     # As `soudan search --jsonl` does: "q" echoes the question as asked, so callers can join.
     body = answer_json(answer, query.text)
-    if query.shortened:
-        # Cut before answer() saw it, so say so here, as the page does.
-        body["notices"] = [SHORTENED_NOTICE, *body.get("notices", [])]
+    # Cut before answer() saw it: said here, as the page does.
+    body["notices"] = notices_for(query, body.get("notices", []))
     response = jsonify(body)
     if query.shortened:
         response.headers["X-Question-Shortened"] = "1"

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from bot.textdiff import Segment, char_diff, is_changed
-from index.model import CURRENT_PLAN, Department, Measure, PlanData, Section, Status
+from index.model import (
+    CURRENT_PLAN,
+    Department,
+    Measure,
+    PlanData,
+    Section,
+    Status,
+    fullwidth_digits,
+)
 
 PLANS = (3, 2)
 
@@ -30,7 +38,7 @@ class ChapterView:
 
     @property
     def label(self) -> str:
-        return f"大項目{str(self.chapter).translate(_FULLWIDTH)}"
+        return f"大項目{fullwidth_digits(str(self.chapter))}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +197,3 @@ def _chapters(data: PlanData, plan: int) -> tuple[ChapterView, ...]:
 
 def _code_key(code: str) -> tuple[int, ...]:
     return tuple(int(part) for part in code.split("-") if part.isdigit())
-
-
-_FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")

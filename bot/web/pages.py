@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from bot.surfaces import Surface
 from bot.web.catalog import PLANS, history_note
-from bot.web.query import SHORTENED_NOTICE, Query, clean_query, question_of
+from bot.web.query import Query, clean_query, notices_for, question_of
 from bot.web.state import web_state
 from index.model import CURRENT_PLAN
 
@@ -50,15 +51,15 @@ def ask() -> str | Response:
 
 
 def _search_page(query: Query, need: str) -> str:
-    notices = [SHORTENED_NOTICE] if query.shortened else []
+    notices = notices_for(query)
     answer = None
     service = web_state().service
     if need and service.data.need(need) is not None:
         # A need chosen under a vague answer: its measures, as if it had been asked.
-        answer = service.answer_need(need, surface="web")
+        answer = service.answer_need(need, surface=Surface.WEB)
     elif query.text:
-        answer = service.answer(query.text, surface="web")
-        notices = list(dict.fromkeys([*notices, *answer.notices]))
+        answer = service.answer(query.text, surface=Surface.WEB)
+        notices = notices_for(query, answer.notices)
     return render_template(
         "search.html", q=query.text, answer=answer, notices=notices, need=need if answer else ""
     )

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from flask import Request
 
-from index.question import MAX_QUESTION_CHARS
+from index.question import MAX_QUESTION_CHARS, SHORTENED_NOTICE, shorten
+from index.text import clean_text
 
-# Worded as index.answer words it, so the page shows the remark once, whoever cut.
-SHORTENED_NOTICE = f"質問が長いため、先頭の{MAX_QUESTION_CHARS}文字で探しました。"
 # Cleaning is per character; cut far-too-long input first so it costs nothing.
 _RAW_LIMIT = MAX_QUESTION_CHARS * 4
 # Parsing a megabyte of query string costs far more than answering: read only its start.
@@ -38,18 +37,13 @@ def question_of(request: Request) -> Query:
 def clean_query(raw: str | None) -> Query:
     """Line breaks and odd spaces become one space; every other character of category C
     (control, format such as bidi overrides and zero-width, surrogate, private, unassigned)
-    is dropped; the result is cut to MAX_QUESTION_CHARS."""
+    is dropped (index.text.clean_text); the result is cut to MAX_QUESTION_CHARS."""
     raw = raw or ""
-    cut = len(raw) > _RAW_LIMIT
-    chars: list[str] = []
-    for char in raw[:_RAW_LIMIT]:
-        category = unicodedata.category(char)
-        if char in "\t\n\r\v\f" or category in ("Zs", "Zl", "Zp"):
-            if chars and chars[-1] != " ":
-                chars.append(" ")
-        elif category[0] != "C":
-            chars.append(char)
-    text = "".join(chars).strip()
-    if len(text) > MAX_QUESTION_CHARS:
-        text, cut = text[:MAX_QUESTION_CHARS].rstrip(), True
-    return Query(text, cut)
+    text, cut = shorten(clean_text(raw[:_RAW_LIMIT]))
+    return Query(text.rstrip(), cut or len(raw) > _RAW_LIMIT)
+
+
+def notices_for(query: Query, notices: Iterable[str] = ()) -> list[str]:
+    """An answer's notices, led by the remark that the question was cut when the page cut
+    it; said once, though answer() may have cut it as well (NFKC can lengthen text)."""
+    return list(dict.fromkeys([*([SHORTENED_NOTICE] if query.shortened else []), *notices]))

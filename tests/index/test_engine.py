@@ -1,7 +1,6 @@
 """Ranking logic on a tiny hand-made plan, with a whitespace tokenizer instead of Sudachi."""
 
 from index.answer import answer, build_query
-from index.bm25 import field_tf, idf, saturate
 from index.engine import QueryTerm, build
 from index.model import Measure, PlanData, VocabEntry
 from tests.factories import make_measure, make_plan_data
@@ -15,12 +14,6 @@ def _measure(no: int, title: str, summary: str, dept: str = "保護課") -> Meas
 
 def _plan(*measures: Measure, vocabulary: tuple[VocabEntry, ...] = ()) -> PlanData:
     return make_plan_data(*measures, vocabulary=vocabulary)
-
-
-def test_bm25_pieces_behave():
-    assert idf(1, 100) > idf(50, 100) > 0
-    assert field_tf(1, 10, 5) < field_tf(1, 5, 5)
-    assert saturate(100) < 2.2 and saturate(1) < saturate(2)
 
 
 def test_title_outweighs_summary(space_analyzer):

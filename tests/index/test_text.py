@@ -1,12 +1,32 @@
 import threading
 
-from index.text import SudachiAnalyzer, content_terms, fold_kana, normalize, terms, to_katakana
+from index.text import (
+    SudachiAnalyzer,
+    clean_text,
+    content_terms,
+    fold_kana,
+    normalize,
+    terms,
+    to_katakana,
+)
 
 
 def test_normalize_folds_width_case_and_controls():
     assert normalize("ＳＮＳで\u3000相談") == "snsで 相談"
     assert normalize("ｺﾐｭﾆﾃｨ") == "コミュニティ"
     assert normalize("a\x00b\u202ec\ud800") == "a b c"
+
+
+def test_clean_text_drops_what_nobody_sees_and_folds_spaces():
+    raw = " 家賃\x00を\u202e滞納\u200bして\ud800\t\u3000いる\r\n"
+    assert clean_text(raw) == "家賃を滞納して いる"
+    # Where the text is matched, an invisible character still keeps two words apart.
+    assert clean_text(raw, gap=" ") == "家賃 を 滞納 して いる"
+
+
+def test_clean_text_can_keep_lines_and_drops_blank_ones():
+    assert clean_text("一行目\r\n\r\n  二\u3000行目  \u2028三", lines=True) == "一行目\n二 行目\n三"
+    assert clean_text("一行目\n二行目") == "一行目 二行目"
 
 
 def test_kana_helpers():

@@ -14,6 +14,7 @@ from bot.slack.delivery import Delivery
 from bot.slack.listeners.lazy import listen
 from bot.slack.payloads import Snapshot
 from bot.slack.responder import STALE_BUTTON_TEXT, Responder, failure_text
+from bot.surfaces import Surface
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ def handle_feedback(body: dict, responder: Responder) -> None:
 def handle_suggestion(body: dict, responder: Responder) -> None:
     """A 「もしかして」 word: searched as a question of its own."""
 
-    def reply(term: str, surface: str, user: str | None):
+    def reply(term: str, surface: Surface, user: str | None):
         return responder.compose(term, surface=surface, user_id=user, echo=True).message
 
     _answer_button(body, responder, reply)
@@ -105,7 +106,7 @@ def handle_suggestion(body: dict, responder: Responder) -> None:
 def handle_need(body: dict, responder: Responder) -> None:
     """A need chosen under a vague answer: answered as if that need had been asked."""
 
-    def reply(label: str, surface: str, user: str | None):
+    def reply(label: str, surface: Surface, user: str | None):
         return responder.compose_need(label, surface=surface, user_id=user)
 
     _answer_button(body, responder, reply)

@@ -11,8 +11,8 @@ from bot.slack.delivery import Delivery
 from bot.slack.listeners.lazy import listen
 from bot.slack.responder import Responder, is_help
 from bot.slack.text import plain_text
+from bot.surfaces import Surface
 
-SURFACE = "slash"
 # Whatever the admin named the command (/soudan, or another name if that one is taken).
 ANY_COMMAND = re.compile(r"^/")
 
@@ -37,6 +37,6 @@ def handle_command(body: dict, responder: Responder) -> None:
         responder.reply_private(responder.help(str(body.get("command") or "/soudan")), **where)
         return
     composed = responder.compose(
-        text, surface=SURFACE, user_id=body.get("user_id"), echo=True, share=True
+        text, surface=Surface.SLASH, user_id=body.get("user_id"), echo=True, share=True
     )
     responder.reply_private(composed.message, **where)

@@ -10,6 +10,7 @@ from bot.slack.delivery import Delivery
 from bot.slack.listeners.lazy import listen
 from bot.slack.responder import Responder, failure_text, is_help
 from bot.slack.text import plain_text
+from bot.surfaces import Surface
 
 # Message subtypes that are a person writing: a file with a comment, a reply also sent to
 # the channel. Edits (message_changed), deletions and bots' messages are not questions.
@@ -51,7 +52,7 @@ def handle_mention(event: dict, responder: Responder, *, bot_user_id: str | None
     if is_help(text):
         responder.delivery.post_message(channel, responder.help(), thread_ts=thread_ts)
         return
-    composed = responder.compose(text, surface="mention", user_id=user, inline_reminder=False)
+    composed = responder.compose(text, surface=Surface.MENTION, user_id=user, inline_reminder=False)
     delivered = responder.delivery.post_message(channel, composed.message, thread_ts=thread_ts)
     if not delivered.ok:
         responder.delivery.post_ephemeral(
@@ -74,5 +75,5 @@ def handle_direct_message(event: dict, responder: Responder, *, bot_user_id: str
     if is_help(text):
         responder.delivery.post_message(channel, responder.help(), thread_ts=thread_ts)
         return
-    composed = responder.compose(text, surface="dm", user_id=event["user"])
+    composed = responder.compose(text, surface=Surface.DM, user_id=event["user"])
     responder.delivery.post_message(channel, composed.message, thread_ts=thread_ts)

@@ -10,6 +10,7 @@ from bot.slack.delivery import Delivery
 from bot.slack.listeners.lazy import listen
 from bot.slack.responder import Responder
 from bot.slack.text import plain_text
+from bot.surfaces import Surface
 
 CALLBACK_ID = "soudan_find_measures"
 NO_TEXT = "このメッセージには検索できる文章がありませんでした。"
@@ -37,5 +38,5 @@ def handle_message_shortcut(body: dict, responder: Responder) -> None:
     if not text:
         responder.reply_private(notice_message(NO_TEXT), **where)
         return
-    composed = responder.compose(text, surface="shortcut", user_id=user)
+    composed = responder.compose(text, surface=Surface.SHORTCUT, user_id=user)
     responder.reply_private(composed.message, **where)

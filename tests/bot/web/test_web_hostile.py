@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.web import MAX_CONTENT_LENGTH, create_web_app
-from bot.web.query import QUERY_BYTES, SHORTENED_NOTICE
+from bot.web.query import QUERY_BYTES
+from index.question import SHORTENED_NOTICE
 
 MARKUP = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&"
 

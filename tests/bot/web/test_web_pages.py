@@ -197,7 +197,7 @@ def test_a_question_too_long_for_an_address_is_answered_from_the_post(client):
 
 
 def test_a_posted_question_over_the_limit_is_shortened_and_said_so(client):
-    from bot.web.query import SHORTENED_NOTICE
+    from index.question import SHORTENED_NOTICE
 
     response = client.post("/ask", data={"q": "家賃の相談" * 20_000})
     assert response.status_code == 200

@@ -1,4 +1,5 @@
-from bot.web.query import MAX_QUESTION_CHARS, clean_query
+from bot.web.query import Query, clean_query, notices_for
+from index.question import MAX_QUESTION_CHARS, SHORTENED_NOTICE
 
 
 def test_plain_question_is_kept():
@@ -31,3 +32,10 @@ def test_exactly_the_limit_is_not_shortened():
     query = clean_query("い" * MAX_QUESTION_CHARS)
     assert len(query.text) == MAX_QUESTION_CHARS
     assert not query.shortened
+
+
+def test_the_shortened_notice_is_said_once_whoever_cut():
+    assert notices_for(Query("家賃", False), ["他の注意"]) == ["他の注意"]
+    cut = Query("家賃", True)
+    assert notices_for(cut) == [SHORTENED_NOTICE]
+    assert notices_for(cut, [SHORTENED_NOTICE, "他の注意"]) == [SHORTENED_NOTICE, "他の注意"]
