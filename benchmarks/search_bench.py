@@ -460,6 +460,12 @@ def report_scaled(one: dict, big: dict) -> list[str]:
         ("build alone (s)", median(one["build_s"]), median(big["build_s"]), "{:.3f}"),
         ("latency p50 (ms)", small_lat["p50"], big_lat["p50"], "{:.2f}"),
         ("latency p99 (ms)", small_lat["p99"], big_lat["p99"], "{:.2f}"),
+        (
+            "case note p99 (ms)",
+            latency_summary(one["case_note_ms"])["p99"],
+            latency_summary(big["case_note_ms"])["p99"],
+            "{:.2f}",
+        ),
         ("peak RSS (MB)", one["rss_mb"], big["rss_mb"], "{:.1f}"),
     ]
     scale = big["scale"]

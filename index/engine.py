@@ -202,11 +202,11 @@ class PlanIndex:
 
 @dataclass(slots=True)
 class Ranked:
-    """What one word alone gives every measure (Index.by_source): a vector over the plan's
-    measures, read best first only as far as a caller asks (ranked[:3])."""
+    """What one word alone gives the measures it reaches (Index.by_source), read best first
+    only as far as a caller asks (ranked[:3])."""
 
-    scores: np.ndarray  # per document; what the word gives it after the measure's factors
-    reached: np.ndarray  # the documents the word reaches
+    reached: np.ndarray  # the documents the word reaches, ascending
+    scores: np.ndarray  # what the word gives each of them, after the measures' factors
     plan: PlanIndex
 
     def __len__(self) -> int:
@@ -216,12 +216,18 @@ class Ranked:
         if isinstance(wanted, int):
             return self[: wanted + 1][wanted]
         order = top_documents(
-            self.reached, self.scores[self.reached], self.plan.id_rank, wanted.stop
+            np.arange(len(self.reached)), self.scores, self.plan.id_rank[self.reached], wanted.stop
         )
-        return [(float(self.scores[d]), self.plan.docs[d].measure) for d in order][wanted]
+        return [(float(self.scores[k]), self.plan.docs[self.reached[k]].measure) for k in order][
+            wanted
+        ]
 
     def __iter__(self):
         return iter(self[:])
+
+    def add_to(self, total: np.ndarray) -> None:
+        """Add what the word gives each measure to ``total`` (a vector over the plan)."""
+        total[self.reached] += self.scores
 
 
 @dataclass(slots=True)
@@ -323,24 +329,29 @@ class Index:
         size = len(index.docs)
         best = _best_terms(query, index)
         said = frozenset(best)
-        # Per source word: best and sum of its terms' contributions per document.
-        per: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        # Per source word: its terms' contributions. Most words give one term; a phrase
+        # read through a table gives several, kept as best and sum per document.
+        per: dict[str, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
         for q in best.values():
-            doc_ids, contribution = _contributions(index, q, said)
-            if q.source not in per:
-                per[q.source] = (np.zeros(size), np.zeros(size), np.zeros(size, dtype=bool))
-            top, total, hit = per[q.source]
-            top[doc_ids] = np.maximum(top[doc_ids], contribution)
-            total[doc_ids] += contribution
-            hit[doc_ids] = True
+            per[q.source].append(_contributions(index, q, said))
         reached = {q.source for q in query if q.via not in OWN_PATHS}
         factors = index.factors(_Asked.of(whole or query), wants_awareness)
         out: dict[str, Ranked] = {}
-        for source, (top, total, hit) in per.items():
+        for source, parts in per.items():
+            if len(parts) == 1:
+                doc_ids, top = parts[0]
+                total = top
+            else:
+                top, total = np.zeros(size), np.zeros(size)
+                for ids, contribution in parts:
+                    top[ids] = np.maximum(top[ids], contribution)
+                    total[ids] += contribution
+                doc_ids = np.flatnonzero(total)
+                top, total = top[doc_ids], total[doc_ids]
             # The asker's own word counts every term it gave; a phrase read through a table
             # counts as one piece of evidence (EXTRA_TERM_SHARE), as in search.
             scores = top + EXTRA_TERM_SHARE * (total - top) if source in reached else total
-            out[source] = Ranked(scores * factors, np.flatnonzero(hit), index)
+            out[source] = Ranked(doc_ids, scores * factors[doc_ids], index)
         return out
 
 

@@ -149,8 +149,11 @@ def clause_needs(
         if not words:
             continue
         # The clause scored alone: its words' vectors summed, its best three measures.
-        total = sum(by_word[word].scores for word in words)
-        touched = np.unique(np.concatenate([by_word[word].reached for word in words]))
+        total = np.zeros(len(plan.docs))
+        for word in words:
+            by_word[word].add_to(total)
+        # Every contribution is positive: the measures the clause reaches are those above 0.
+        touched = np.flatnonzero(total)
         ranked = [
             (plan.docs[d].measure.id, float(total[d]))
             for d in top_documents(touched, total[touched], plan.id_rank, 3)
