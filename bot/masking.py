@@ -62,6 +62,16 @@ _ADDRESS = re.compile(
     rf"|\d+\s*号室"
 )
 _DIGITS = re.compile(rf"(?<!\d)\d(?:[{_DASH}]?\d){{4,}}(?![\d円])")
+# An identifier written in groups (マイナンバー 1234 5678 9012, a pension number split over
+# two lines): groups of two or more digits joined by spaces, line breaks or dashes, eight
+# digits or more in all. Amounts and counts (2か月 12万円) never come as bare digit groups.
+_GROUPED = re.compile(rf"(?<![\d.,+])(?<!\d[{_DASH}])\d{{2,}}(?:(?:\s+|\s*[{_DASH}]\s*)\d{{2,}})+(?![\d.,円])")
+_GROUPED_MIN_DIGITS = 8
+_POSTAL_GROUPS = re.compile(r"\d{3}\D+\d{4}")
+# What follows a masked address (〔住所〕-4, 〔住所〕 5-302) is still part of it.
+_ADDRESS_TAIL = re.compile(
+    rf"{re.escape(ADDRESS)}(?:\s*[{_DASH}]\s*\d+|\s*\d+(?:[{_DASH}]\d+)+)+(?:\s*号室)?"
+)
 
 _HONORIFIC = re.compile(
     rf"(?P<stem>[{_HAN}]{{1,8}}|[{_KATA}]{{2,10}}|[{_HIRA}]{{2,6}}|[A-Za-z]{{2,20}})"
@@ -109,15 +119,29 @@ def mask(text: str, names: object) -> str:
     # Lone surrogates can't reach Sudachi (or SQLite) as UTF-8: they carry no text anyway.
     text = unicodedata.normalize("NFKC", _SURROGATES.sub("", text))
     text = _EMAIL.sub(EMAIL, text)
+    # Before the phone and date patterns, which would take a piece of a grouped number.
+    text = _GROUPED.sub(_mask_grouped, text)
     text = _POSTAL_MARKED.sub(POSTAL, text)
     for pattern in _DATES:
         text = pattern.sub(DATE, text)
     text = _PHONE.sub(PHONE, text)
     text = _POSTAL.sub(POSTAL, text)
     text = _ADDRESS.sub(ADDRESS, text)
+    text = _ADDRESS_TAIL.sub(ADDRESS, text)
     text = _DIGITS.sub(NUMBER, text)
     text = _HONORIFIC.sub(_mask_honorific, text)
     return _mask_person_names(text, names) if isinstance(names, NameTagger) else text
+
+
+def _mask_grouped(match: re.Match[str]) -> str:
+    """A phone number stays a phone number; other groups of eight digits or more are a
+    number; shorter groups are left to the patterns after this one."""
+    if _PHONE.fullmatch(match[0]):
+        return PHONE
+    if _POSTAL_GROUPS.fullmatch(match[0]):
+        return POSTAL
+    digits = sum(c.isdigit() for c in match[0])
+    return NUMBER if digits >= _GROUPED_MIN_DIGITS else match[0]
 
 
 def _mask_honorific(match: re.Match[str]) -> str:

@@ -119,6 +119,70 @@ def test_any_text_is_masked_without_error_and_no_long_digit_run_survives(
     assert not re.search(r"(?<!\d)\d{5,}(?![\d円])", masked), masked
 
 
+# The identifiers a record holds, as staff type them: the digits, in groups, with spaces,
+# full-width spaces, hyphens or line breaks between the groups, in half- or full-width.
+_IDENTIFIERS = {
+    "マイナンバー": (4, 4, 4),
+    "基礎年金番号": (4, 6),
+    "被保険者番号": (8,),
+    "運転免許証番号": (4, 4, 4),
+    "ケース番号": (3, 5),
+    "郵便番号": (3, 4),
+    "電話": (3, 4, 4),
+}
+_SEPARATORS = st.sampled_from([" ", "　", "-", "－", "\n", " - ", ""])
+_FULL = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@st.composite
+def _identifier(draw) -> tuple[str, str]:
+    kind = draw(st.sampled_from(sorted(_IDENTIFIERS)))
+    groups = [
+        draw(st.text(alphabet="0123456789", min_size=n, max_size=n)) for n in _IDENTIFIERS[kind]
+    ]
+    sep = draw(_SEPARATORS)
+    written = sep.join(groups)
+    if draw(st.booleans()):
+        written = written.translate(_FULL)
+    return kind, written
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    before=_JAPANESE,
+    after=_JAPANESE,
+    identifier=_identifier(),
+    label=st.booleans(),
+)
+def test_no_identifier_survives_in_any_form_or_sentence(
+    analyzer, before: str, after: str, identifier: tuple[str, str], label: bool
+) -> None:
+    kind, written = identifier
+    text = f"{before}{kind + 'は' if label else ''}{written}{after}"
+    masked = mask(text, analyzer)
+    # No run of the identifier's digits is left, however it was split.
+    assert not re.search(r"\d{3}", re.sub(r"[\s\-－]", "", masked)), (text, masked)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("マイナンバー 1234 5678 9012 を持参", "5678"),
+        ("番号は1234\n5678\n9012です", "5678"),
+        ("基礎年金番号 1234-567890", "567890"),
+        ("千葉市中央区千葉港1丁目1番-4に住む", "-4"),
+        ("稲毛区轟町1-2-3 201号室", "201"),
+    ],
+)
+def test_identifiers_in_groups_and_address_tails_are_masked(analyzer, text, secret) -> None:
+    assert secret not in mask(text, analyzer)
+
+
+def test_amounts_and_counts_in_groups_are_kept(analyzer) -> None:
+    assert mask("家賃は2か月で12万円、3人世帯", analyzer) == "家賃は2か月で12万円、3人世帯"
+    assert "40" in mask("20 30 40代の3人", analyzer)
+
+
 class OneNameTagger:
     """A tagger that knows one name, to show that mask() asks the tagger it is given."""
 
