@@ -65,7 +65,9 @@ _DIGITS = re.compile(rf"(?<!\d)\d(?:[{_DASH}]?\d){{4,}}(?![\d円])")
 # An identifier written in groups (マイナンバー 1234 5678 9012, a pension number split over
 # two lines): groups of two or more digits joined by spaces, line breaks or dashes, eight
 # digits or more in all. Amounts and counts (2か月 12万円) never come as bare digit groups.
-_GROUPED = re.compile(rf"(?<![\d.,+])(?<!\d[{_DASH}])\d{{2,}}(?:(?:\s+|\s*[{_DASH}]\s*)\d{{2,}})+(?![\d.,円])")
+_GROUPED = re.compile(
+    rf"(?<![\d.,+])(?<!\d[{_DASH}])\d{{2,}}(?:(?:\s+|\s*[{_DASH}]\s*)\d{{2,}})+(?![\d.,円])"
+)
 _GROUPED_MIN_DIGITS = 8
 _POSTAL_GROUPS = re.compile(r"\d{3}\D+\d{4}")
 # What follows a masked address (〔住所〕-4, 〔住所〕 5-302) is still part of it.
