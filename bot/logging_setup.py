@@ -90,6 +90,81 @@ def bolt_logger() -> logging.Logger:
     return logger
 
 
+SOCKET_MODE_LOGGER = "slack_sdk.socket_mode.soudan"
+
+
+def socket_mode_logger() -> logging.Logger:
+    """The logger for the Socket Mode client: one line per reconnect, not a dozen.
+
+    A link is replaced routinely (Slack asks with ``disconnect``, several times a day) and
+    now and then lost (no pong, or the TCP connection gone). The client says so in about ten
+    INFO lines, and a lost link in up to five ERRORs ("Failed to check the state of sock"),
+    though it recovers by itself. Kept: the first sign of a lost link as one WARNING, or
+    "Connecting to a new endpoint" as one INFO; the rest of that reconnect is dropped.
+    Errors that are not a lost link are kept as they are.
+    """
+    install_redaction()
+    logger = logging.getLogger(SOCKET_MODE_LOGGER)
+    if not any(isinstance(f, _SocketModeLines) for f in logger.filters):
+        logger.addFilter(_SocketModeLines())
+    return logger
+
+
+# The client's lines about its sessions: said again at every reconnect.
+_SESSION_CHATTER = (
+    "Using non-ssl socket",
+    "Using ssl socket",
+    "A new session has been established",
+    "Starting to receive messages",
+    "Stopped receiving messages",
+    "The connection has been closed",
+    "Connected to a new endpoint",
+    "The session seems to be already closed",
+    "Received CLOSE event",
+    "Unable to send a ping message",
+)
+# How the client notices a lost link: pongs stopped, or its pings fail on a dead socket.
+_LINK_LOST = ("The connection seems to be stale", "Failed to check the state of sock")
+_SOCKET_ERRORS = ("BrokenPipeError", "ConnectionResetError", "ConnectionAbortedError")
+
+
+class _SocketModeLines(logging.Filter):
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._reconnecting = False  # this reconnect has had its line
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        with self._lock:
+            if message.startswith(_LINK_LOST) and (
+                message.startswith(_LINK_LOST[0]) or any(e in message for e in _SOCKET_ERRORS)
+            ):
+                if self._reconnecting:
+                    return False
+                self._reconnecting = True
+                why = "no pong" if message.startswith(_LINK_LOST[0]) else "socket error"
+                _rewrite(record, logging.WARNING, f"Socket Mode link lost ({why}); reconnecting")
+                return True
+            if message.startswith("Connecting to a new endpoint"):
+                if self._reconnecting:
+                    return False
+                self._reconnecting = True
+                _rewrite(record, logging.INFO, "Socket Mode: connecting to a new endpoint")
+                return True
+            if message.startswith("A new session has been established"):
+                self._reconnecting = False
+                return False
+            return not message.startswith(_SESSION_CHATTER)
+
+
+def _rewrite(record: logging.LogRecord, level: int, message: str) -> None:
+    record.levelno = level
+    record.levelname = logging.getLevelName(level)
+    record.msg = message
+    record.args = None
+
+
 class _ClientTokenNotice(logging.Filter):
     """Bolt reads SLACK_BOT_TOKEN from the environment by itself and then warns, at every
     start, that it is unused because we pass a client built from the same token."""

@@ -136,11 +136,11 @@ def _serve_pages(settings: Settings, wsgi_app) -> BaseWSGIServer:
 
 
 def _connect_socket_mode(settings: Settings, service: Service, server: BaseWSGIServer):
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackApiError, SlackClientError
 
     from bot.slack.app import create_slack_app
+    from bot.slack.socket_mode import SocketMode
 
     try:
         app = create_slack_app(settings, service, verify_token=True)
@@ -152,7 +152,7 @@ def _connect_socket_mode(settings: Settings, service: Service, server: BaseWSGIS
         ) from None
     except (SlackClientError, OSError) as error:
         _network_failure(server, error)
-    handler = SocketModeHandler(app, app_token=settings.slack_app_token)
+    handler = SocketMode(app, app_token=settings.slack_app_token or "")
     try:
         handler.connect()
     except SlackApiError as error:

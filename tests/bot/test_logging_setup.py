@@ -7,7 +7,14 @@ import logging
 import pytest
 
 from bot import logging_setup
-from bot.logging_setup import REDACTED, configure_logging, install_redaction, redact_message
+from bot.logging_setup import (
+    REDACTED,
+    SOCKET_MODE_LOGGER,
+    configure_logging,
+    install_redaction,
+    redact_message,
+    socket_mode_logger,
+)
 from bot.settings import Settings
 
 SECRET = "秘密の相談内容サトウハナコ"
@@ -116,3 +123,40 @@ def test_importing_the_store_registers_no_fork_hook():
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
     )
     assert done.stdout.strip() == "0", done.stderr
+
+
+def test_a_socket_mode_reconnect_is_one_line_and_a_lost_link_no_error(caplog):
+    logger = socket_mode_logger()
+    assert socket_mode_logger() is logger and len(logger.filters) == 1
+    with caplog.at_level("INFO", logger=SOCKET_MODE_LOGGER):
+        # A link gone quiet, as the built-in client tells it.
+        logger.info("The connection seems to be stale. Disconnecting... (session id: s1)")
+        logger.info("The connection has been closed (session id: s1)")
+        logger.info("The session seems to be already closed. Reconnecting... (session id: s1)")
+        logger.info("Connecting to a new endpoint...")
+        logger.info("Using non-ssl socket to connect (127.0.0.1:1)")
+        logger.info("A new session has been established (session id: s2)")
+        logger.info("Connected to a new endpoint...")
+        logger.info("Starting to receive messages from a new connection (session id: s2)")
+        # Slack's disconnect message.
+        logger.info("Connecting to a new endpoint...")
+        logger.info("A new session has been established (session id: s3)")
+        # A TCP link gone: the client's pings fail five times before it reconnects.
+        for _ in range(5):
+            logger.error(
+                "Failed to check the state of sock (session id: s3, error: BrokenPipeError, "
+                "message: [Errno 32] Broken pipe)"
+            )
+        logger.info("Connecting to a new endpoint...")
+        logger.info("A new session has been established (session id: s4)")
+        # Anything else is kept as it was.
+        logger.error("Failed to check the state of sock (session id: s4, error: ValueError)")
+        logger.error("Failed to retrieve WSS URL: invalid_auth")
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert lines == [
+        ("WARNING", "Socket Mode link lost (no pong); reconnecting"),
+        ("INFO", "Socket Mode: connecting to a new endpoint"),
+        ("WARNING", "Socket Mode link lost (socket error); reconnecting"),
+        ("ERROR", "Failed to check the state of sock (session id: s4, error: ValueError)"),
+        ("ERROR", f"Failed to retrieve WSS URL: {REDACTED}"),
+    ]

@@ -27,8 +27,11 @@ What ``soudan doctor`` looks at, set as attributes (``reset()`` restores them):
     slack.oauth_scopes = ("commands", "chat:write")   # auth.test's X-OAuth-Scopes header
     slack.clock_offset = 300                          # the Date header, seconds ahead
 
-``apps.connections.open`` answers ``{"ok": true, "url": "wss://..."}`` to an app-level
-token (``Bearer xapp-...``) and ``not_allowed_token_type`` to any other. ``GET /healthz``
+``apps.connections.open`` answers ``{"ok": true, "url": socket_url}`` to an app-level
+token (``Bearer xapp-...``) and ``not_allowed_token_type`` to any other. ``socket_url`` is
+an unreachable wss URL (what ``soudan doctor`` checks the shape of) unless a
+``FakeSocketMode`` (tests/fakes/fake_socket_mode.py) is attached: then a ws:// URL of that
+local Socket Mode server, a new ticket each call. ``GET /healthz``
 answers as our own pages do, also when the fake is used as an HTTP proxy (the request line
 then carries the whole URL), so a test can reach a made-up public host through it.
 
@@ -152,6 +155,8 @@ class FakeSlack:
         self.team_id = TEAM_ID
         self.oauth_scopes: tuple[str, ...] | None = BOT_SCOPES  # None: no header at all
         self.clock_offset = 0.0  # seconds the fake's Date header is ahead of this machine
+        # apps.connections.open's URL: a string, or a callable for a new one each call.
+        self.socket_url: str | Callable[[], str] = SOCKET_URL
 
     # ------------------------------------------------------------ lifecycle
 
@@ -292,7 +297,8 @@ class FakeSlack:
             # As Slack: only an app-level token, and only in the Authorization header.
             if not headers.get("Authorization", "").startswith("Bearer xapp-"):
                 return {"ok": False, "error": "not_allowed_token_type"}
-            return {"ok": True, "url": SOCKET_URL}
+            url = self.socket_url() if callable(self.socket_url) else self.socket_url
+            return {"ok": True, "url": url}
         if method == "auth.test":
             return {
                 "ok": True,

@@ -1,15 +1,26 @@
 """Bolt requests without HTTP: Socket Mode envelopes (unsigned, the socket is authenticated),
-retried ones answered once; authorization warmed at startup."""
+retried ones answered once; authorization warmed at startup. Then our SocketMode handler
+over a real WebSocket, against the local Socket Mode server (tests/fakes/fake_socket_mode.py).
+
+The whole process (`soudan run`) through reconnects and dead links:
+tests/bot/commands/test_run_socket_mode.py.
+"""
 
 from __future__ import annotations
 
+import json
+import urllib.request
+
+import pytest
 from slack_bolt.adapter.socket_mode.internals import run_bolt_app
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.service import Service
 from bot.settings import Settings
 from bot.slack.app import AckTimer, create_slack_app, warm_authorization
-from tests.fakes.fake_slack import TEAM_ID
+from bot.slack.socket_mode import PING_INTERVAL_S, RECEIVE_TIMEOUT_S, SocketMode
+from tests.fakes.fake_slack import SOCKET_URL, TEAM_ID, message_shortcut
+from tests.fakes.fake_socket_mode import FakeSocketMode
 
 QUESTION = "家賃を滞納していて退去を求められそう"
 
@@ -89,3 +100,74 @@ def test_warm_authorization_failure_is_left_to_the_first_request(fake_slack, sla
     assert run_bolt_app(app, envelope("Ev-late")).status == 200
     fake_slack.wait_for("chat.postMessage")
     assert len(fake_slack.calls_to("auth.test")) == 2
+
+
+# ---------------------------------------------------------------- over a WebSocket
+
+
+@pytest.fixture
+def socket_mode(fake_slack):
+    with FakeSocketMode(fake_slack) as socket:
+        yield socket
+
+
+@pytest.fixture
+def connected(fake_slack, slack_settings, index, socket_mode):
+    settings = Settings(
+        slack_bot_token="xoxb-test",
+        slack_app_token="xapp-test",
+        slack_api_url=fake_slack.api_url,
+        data_dir=slack_settings.data_dir,
+        db_path=slack_settings.db_path,
+        public_base_url=slack_settings.public_base_url,
+    )
+    handler = SocketMode(create_slack_app(settings, Service(settings, index)), "xapp-test")
+    handler.connect()
+    try:
+        yield handler
+    finally:
+        handler.close()
+
+
+def apps_connections_open(fake_slack) -> str:
+    request = urllib.request.Request(
+        f"{fake_slack.api_url}apps.connections.open",
+        data=b"",
+        headers={"Authorization": "Bearer xapp-test"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.load(response)["url"]
+
+
+def test_the_fake_hands_out_a_local_url_per_call_while_attached(fake_slack):
+    assert apps_connections_open(fake_slack) == SOCKET_URL  # what doctor is shown
+    with FakeSocketMode(fake_slack) as socket:
+        first, second = apps_connections_open(fake_slack), apps_connections_open(fake_slack)
+        assert first.startswith(f"ws://127.0.0.1:{socket.port}/link/?ticket=")
+        assert first != second
+    assert apps_connections_open(fake_slack) == SOCKET_URL
+
+
+def test_the_client_is_greeted_and_its_settings_are_ours(connected, socket_mode):
+    link = socket_mode.wait_connected()
+    assert link.number == 1
+    assert socket_mode.sent[0]["type"] == "hello"
+    assert connected.client.ping_interval == PING_INTERVAL_S
+    assert connected.client.current_session.sock.gettimeout() == RECEIVE_TIMEOUT_S
+
+
+def test_an_interactive_envelope_is_acked_and_answered(connected, socket_mode, fake_slack):
+    envelope_id = socket_mode.interactive(message_shortcut(fake_slack, QUESTION))
+    ack = socket_mode.wait_for_ack(envelope_id)
+    assert ack.connection == 1
+    [reply] = fake_slack.wait_for("response_url")
+    assert reply.path == "/response/shortcut" and "/measures/3-" in reply.text
+
+
+def test_an_envelope_waits_for_a_link_as_slack_holds_it(connected, socket_mode, fake_slack):
+    socket_mode.disconnect("refresh_requested")
+    # Sent only once the new link is up (not on the one asked to leave), and answered there.
+    envelope_id = socket_mode.events_api(envelope("Ev-held").payload["event"], event_id="Ev-held")
+    assert socket_mode.wait_for_ack(envelope_id).connection == 2
+    fake_slack.wait_for("chat.postMessage")
