@@ -56,6 +56,20 @@ from urllib.parse import parse_qsl, urlsplit
 SIGNING_SECRET = "test-signing-secret"
 BOT_USER_ID = "UBOT0001"
 BOT_ID = "BBOT0001"
+
+
+def mention_event(text: str, **extra) -> dict:
+    """An app_mention event as Slack sends it, addressed to the fake's bot."""
+    return {
+        "type": "app_mention",
+        "user": "U100",
+        "channel": "C100",
+        "ts": "1700000001.000100",
+        "text": f"<@{BOT_USER_ID}> {text}",
+        **extra,
+    }
+
+
 TEAM_ID = "T0000001"
 RESPONSE_URL = "response_url"
 # The bot scopes slack/manifest.yml asks for: what auth.test reports unless told otherwise.

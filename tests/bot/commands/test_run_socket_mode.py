@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from tests.bot.subprocesses import clean_env, free_port
-from tests.fakes.fake_slack import BOT_USER_ID, FakeSlack
+from tests.fakes.fake_slack import FakeSlack
+from tests.fakes.fake_slack import mention_event as mention
 from tests.fakes.fake_socket_mode import FakeSocketMode
 
 RUN = [sys.executable, "-m", "bot", "run"]
@@ -66,16 +67,6 @@ def running(tmp_path: Path) -> Iterator[Running]:
         finally:
             if process.poll() is None:
                 app.stop()
-
-
-def mention(text: str) -> dict:
-    return {
-        "type": "app_mention",
-        "user": "U100",
-        "channel": "C100",
-        "ts": "1700000001.000100",
-        "text": f"<@{BOT_USER_ID}> {text}",
-    }
 
 
 def dm(text: str, ts: str = "1700000002.000100") -> dict:

@@ -20,6 +20,7 @@ from bot.slack.listeners.shortcuts import handle_message_shortcut
 from bot.slack.payloads import Snapshot
 from tests.bot.slack.conftest import BASE_URL
 from tests.fakes.fake_slack import BOT_ID, BOT_USER_ID
+from tests.fakes.fake_slack import mention_event as mention
 
 RENT = "家賃を3か月滞納していて退去を求められそう"
 
@@ -47,17 +48,6 @@ def slash(fake_slack, text: str, **extra) -> dict:
         "user_id": "U100",
         "channel_id": "C100",
         "response_url": fake_slack.response_url("slash"),
-        **extra,
-    }
-
-
-def mention(text: str, **extra) -> dict:
-    return {
-        "type": "app_mention",
-        "user": "U100",
-        "channel": "C100",
-        "ts": "1700000001.000100",
-        "text": f"<@{BOT_USER_ID}> {text}",
         **extra,
     }
 

@@ -48,8 +48,9 @@ def envelope(event_id: str, retry: int | None = None) -> SocketModeRequest:
     )
 
 
-def test_socket_mode_events_are_answered_once_each(fake_slack, slack_settings, index):
-    settings = Settings(
+def _socket_settings(fake_slack, slack_settings) -> Settings:
+    """Settings for Socket Mode against the fake Slack, the rest as the Slack tests use."""
+    return Settings(
         slack_bot_token="xoxb-test",
         slack_app_token="xapp-test",
         slack_api_url=fake_slack.api_url,
@@ -57,6 +58,10 @@ def test_socket_mode_events_are_answered_once_each(fake_slack, slack_settings, i
         db_path=slack_settings.db_path,
         public_base_url=slack_settings.public_base_url,
     )
+
+
+def test_socket_mode_events_are_answered_once_each(fake_slack, slack_settings, index):
+    settings = _socket_settings(fake_slack, slack_settings)
     app = create_slack_app(settings, Service(settings, index))
     assert run_bolt_app(app, envelope("Ev1")).status == 200
     assert run_bolt_app(app, envelope("Ev1", retry=1)).status == 200
@@ -113,14 +118,7 @@ def socket_mode(fake_slack):
 
 @pytest.fixture
 def connected(fake_slack, slack_settings, index, socket_mode):
-    settings = Settings(
-        slack_bot_token="xoxb-test",
-        slack_app_token="xapp-test",
-        slack_api_url=fake_slack.api_url,
-        data_dir=slack_settings.data_dir,
-        db_path=slack_settings.db_path,
-        public_base_url=slack_settings.public_base_url,
-    )
+    settings = _socket_settings(fake_slack, slack_settings)
     handler = SocketMode(create_slack_app(settings, Service(settings, index)), "xapp-test")
     handler.connect()
     try:
