@@ -85,6 +85,8 @@ class Call:
     headers: dict[str, str]
     status: int  # what the fake answered
     at: float = field(default_factory=time.monotonic)
+    # Set when the answer reached the caller (it was still connected when the fake replied).
+    delivered: threading.Event = field(default_factory=threading.Event, compare=False)
 
     @property
     def text(self) -> str:
@@ -378,7 +380,8 @@ class FakeSlack:
                     return
                 fault = fake._take_fault(method, params)
                 status = fault.status if fault else 200
-                fake._record(Call(method, params, path, dict(self.headers.items()), status))
+                call = Call(method, params, path, dict(self.headers.items()), status)
+                fake._record(call)
                 if fault and fault.delay:
                     time.sleep(fault.delay)
                 if fault and fault.gate is not None:
@@ -398,6 +401,7 @@ class FakeSlack:
                 if method == "auth.test" and fake.oauth_scopes is not None:
                     headers["X-OAuth-Scopes"] = ",".join(fake.oauth_scopes)
                 self._send(status, json.dumps(answer).encode(), "application/json", headers)
+                call.delivered.set()
 
             def _send(
                 self, status: int, body: bytes, content_type: str, headers: dict | None = None

@@ -184,3 +184,16 @@ def test_after_a_dead_link_it_answers_again_within_10_seconds(running, fault):
     assert " ERROR " not in log, log
     [line] = reconnect_lines(log)
     assert " WARNING " in line and "link lost" in line
+
+
+def test_sigterm_while_answering_finishes_the_answer_and_exits_0(running):
+    app = running
+    app.slack.slow("chat.postMessage", delay=2.0)
+    envelope = app.socket.events_api(mention(QUESTION), event_id="EvInFlight")
+    app.socket.wait_for_ack(envelope, timeout=10)
+    # The answer is on its way: Slack takes 2 s to take it. SIGTERM now.
+    [post] = app.slack.wait_for("chat.postMessage", timeout=10)
+    code, log = app.stop()
+    assert code == 0, log
+    assert post.delivered.is_set(), "the answer in flight was dropped"
+    assert "/measures/3-" in post.text
