@@ -120,11 +120,7 @@ def answer(question: str, index: Index) -> Answer:
     # A record of several sentences reads a word of city-hall business (調理師免許) as one
     # detail among others: it is declined only when none of the first measures is met on
     # more than that word.
-    record = len(clause_tokens(tokens)) >= RECORD_CLAUSES
-    first = hits[:RECORD_HITS] if record else hits[:1]
-    if outside and (
-        not hits or all(_off_topic(query, [w for w, _ in outside], hit, index) for hit in first)
-    ):
+    if outside and (not hits or _all_off_topic(query, outside, hits, tokens, index)):
         word, category = outside[0]
         note = f"「{word}」（{category}）のことは、この計画の対象外のようです。"
         return Answer.declined(
@@ -302,6 +298,20 @@ def build_query(text: str, index: Index, tokens: list[Token] | None = None) -> l
                 QueryTerm(term.term, weight * term.weight, expansion.trigger, Path.VOCABULARY)
             )
     return query
+
+
+def _all_off_topic(
+    query: list[QueryTerm],
+    outside: list[tuple[str, str]],
+    hits: list[Hit],
+    tokens: list[Token],
+    index: Index,
+) -> bool:
+    """No first measure is met on more than the out-of-plan business: the first one for a
+    question, the first RECORD_HITS for a record of several sentences."""
+    record = len(clause_tokens(tokens)) >= RECORD_CLAUSES
+    words = [w for w, _ in outside]
+    return all(_off_topic(query, words, hit, index) for hit in hits[: RECORD_HITS if record else 1])
 
 
 def _off_topic(query: list[QueryTerm], outside: list[str], top: Hit, index: Index) -> bool:

@@ -89,14 +89,9 @@ class _Doc:
     subject: frozenset[str] = frozenset()
 
     def waits(self, asked: _Asked, wants_awareness: bool) -> bool:
+        """An awareness measure this question does not ask for: it ranks AWARENESS_FACTOR
+        lower (PlanIndex.factors)."""
         return self.awareness and not wants_awareness and not self.subject & asked.terms
-
-    def factor(self, asked: _Asked, wants_awareness: bool) -> float:
-        """What the measure's kind does to its score for this question."""
-        out = AWARENESS_FACTOR if self.waits(asked, wants_awareness) else 1.0
-        if self.group and not any(asked.names(word, terms) for word, terms in self.group):
-            out *= CONDITION_FACTOR
-        return out
 
     def phrase_factor(self, term: str, said: frozenset[str]) -> float:
         phrases = self.phrases_of.get(term)
@@ -136,11 +131,9 @@ class PlanIndex:
     # query weight is known at build time, so a term's part of a search is one vector
     # multiply, whatever the number of measures.
     postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-    # term -> the documents where it comes only from situation phrases (see phrase_factor):
+    # term -> the documents where it comes only from situation phrases (see phrase_factor),
+    # as (their positions in its postings, the documents, the words of their phrases):
     # every other posting counts in full without a look at the phrases.
-    phrased: dict[str, frozenset[int]] = field(default_factory=dict)
-    # term -> (positions in its postings, their documents, the words of their phrases) of
-    # the phrased documents.
     phrased_at: dict[str, tuple[np.ndarray, tuple[int, ...], frozenset[str]]] = field(
         default_factory=dict
     )
@@ -155,7 +148,7 @@ class PlanIndex:
     _factors: dict[tuple[frozenset[str], bool], np.ndarray] = field(
         default_factory=dict, repr=False
     )
-    phrase_factors: dict[tuple[str, frozenset[str]], np.ndarray] = field(
+    _phrase_factors: dict[tuple[str, frozenset[str]], np.ndarray] = field(
         default_factory=dict, repr=False
     )
 
@@ -367,12 +360,12 @@ def _contributions(index: PlanIndex, q: QueryTerm, said: frozenset[str]):
         # The factors depend only on which of the phrases' words the question says: one
         # answer asks for the same few sets many times.
         key = (q.term, said & words)
-        factors = index.phrase_factors.get(key)
+        factors = index._phrase_factors.get(key)
         if factors is None:
             factors = np.array([index.docs[d].phrase_factor(q.term, said) for d in docs])
-            if len(index.phrase_factors) >= PHRASE_FACTORS_KEPT:
-                index.phrase_factors.clear()
-            index.phrase_factors[key] = factors
+            if len(index._phrase_factors) >= PHRASE_FACTORS_KEPT:
+                index._phrase_factors.clear()
+            index._phrase_factors[key] = factors
         contribution[positions] *= factors
     return doc_ids, contribution
 
@@ -565,7 +558,6 @@ def _build_plan(data: PlanData, plan: int, analyzer: Analyzer) -> PlanIndex:
         doc_of,
         dict(text_df),
         postings,
-        {t: frozenset(d) for t, d in phrased.items()},
         phrased_at,
         np.array([d.awareness for d in docs], dtype=bool),
         tuple(k for k, d in enumerate(docs) if d.subject),

@@ -20,7 +20,7 @@ import numpy as np
 from index.contacts import contact_departments
 from index.engine import OWN_PATHS, Index, QueryTerm, Ranked, top_documents
 from index.model import CURRENT_PLAN, Hit, Need, NeedCategory, Path
-from index.text import Token, content_terms, fold_kana, normalize
+from index.text import Token, content_terms, fold_kana
 
 MAX_NEEDS = 4
 NEED_HITS = 5
@@ -287,7 +287,8 @@ def read_needs(
         needs.insert(0, needs.pop(lead))
     # A risk to life or safety named in the question (死にたい, 叩いてしまう) comes first,
     # whatever the rest of the record is loudest about.
-    said = normalize("".join(t.surface for t in tokens)) if tokens is not None else ""
+    # The tokens are of the cleaned (normalized) question: their surfaces are its text.
+    said = "".join(t.surface for t in tokens) if tokens is not None else ""
     urgent = next(
         (i for i, (_, need) in enumerate(needs) if _is_urgent(need.label, said, index)), None
     )

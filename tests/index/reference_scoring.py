@@ -5,7 +5,31 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from index.engine import EXTRA_TERM_SHARE, OWN_PATHS, Index, QueryTerm, _Asked, _best_terms
+from index.engine import (
+    AWARENESS_FACTOR,
+    CONDITION_FACTOR,
+    EXTRA_TERM_SHARE,
+    OWN_PATHS,
+    Index,
+    PlanIndex,
+    QueryTerm,
+    _Asked,
+    _best_terms,
+)
+
+
+def _phrased(plan_index: PlanIndex, term: str) -> set[int]:
+    """The documents where ``term`` comes only from situation phrases."""
+    return set(plan_index.phrased_at[term][1]) if term in plan_index.phrased_at else set()
+
+
+def _factor(plan_index: PlanIndex, doc_id: int, asked: _Asked, wants_awareness: bool) -> float:
+    """What the measure's kind does to its score, one measure at a time."""
+    doc = plan_index.docs[doc_id]
+    out = AWARENESS_FACTOR if doc.waits(asked, wants_awareness) else 1.0
+    if doc.group and not any(asked.names(word, terms) for word, terms in doc.group):
+        out *= CONDITION_FACTOR
+    return out
 
 
 def reference_search(
@@ -31,7 +55,7 @@ def reference_search(
             if allowed is not None and doc_id not in allowed:
                 continue
             contribution = q.weight * value
-            if doc_id in plan_index.phrased.get(q.term, ()):
+            if doc_id in _phrased(plan_index, q.term):
                 contribution *= plan_index.docs[doc_id].phrase_factor(q.term, said)
             matched.add(doc_id)
             if q.via in OWN_PATHS:
@@ -49,7 +73,7 @@ def reference_search(
         score = own[doc_id] + sum(
             b + EXTRA_TERM_SHARE * (t - b) for b, t in grouped[doc_id].values()
         )
-        score *= plan_index.docs[doc_id].factor(asked, wants_awareness)
+        score *= _factor(plan_index, doc_id, asked, wants_awareness)
         scores.append((-round(score, 4), plan_index.docs[doc_id].measure.id, score))
     scores.sort()
     return [(measure_id, score) for _, measure_id, score in scores]
@@ -71,7 +95,7 @@ def reference_by_source(
         ids, values = plan_index.postings[q.term]
         for doc_id, value in zip(ids.tolist(), values.tolist(), strict=True):
             contribution = q.weight * value
-            if doc_id in plan_index.phrased.get(q.term, ()):
+            if doc_id in _phrased(plan_index, q.term):
                 contribution *= plan_index.docs[doc_id].phrase_factor(q.term, said)
             group = per[q.source].get(doc_id)
             if group is None:
@@ -86,7 +110,7 @@ def reference_by_source(
         ranked = []
         for doc_id, (b, t) in docs.items():
             score = t if source not in reached else b + EXTRA_TERM_SHARE * (t - b)
-            score *= plan_index.docs[doc_id].factor(asked, wants_awareness)
+            score *= _factor(plan_index, doc_id, asked, wants_awareness)
             ranked.append((score, plan_index.docs[doc_id].measure.id))
         ranked.sort(key=lambda item: (-item[0], item[1]))
         out[source] = [(measure_id, score) for score, measure_id in ranked]
