@@ -53,7 +53,8 @@ OWN_PATHS = frozenset({Path.OWN, Path.SPELLED})
 ANALYZED_CACHE = 4096
 SHARE_MIN_DOCS = 20
 PHRASE_FLOOR = 0.6
-# Factor vectors kept per plan index (see PlanIndex.factors): a few questions' worth.
+# Factor vectors kept per plan index (see PlanIndex.factors): a few questions' worth,
+# cleared when full.
 FACTORS_KEPT = 8
 # Phrase factors kept per plan index: bounded, cleared when full. A key holds only words of
 # the plan's own phrases, never a question's text.
@@ -155,13 +156,15 @@ class PlanIndex:
     def factors(self, asked: _Asked, wants_awareness: bool) -> np.ndarray:
         """What each measure's kind does to its score for this question (_Doc.factor, for
         all measures at once). One answer searches many times with the same question, so
-        the last few are kept."""
+        the last few are kept. Threads share the index: the cache is only read, set and
+        cleared whole, each one step under the GIL (no iteration that another thread's
+        write could break)."""
         key = (asked.terms, wants_awareness)
         out = self._factors.get(key)
         if out is None:
             out = self._factors_of(asked, wants_awareness)
             if len(self._factors) >= FACTORS_KEPT:
-                self._factors.pop(next(iter(self._factors)))
+                self._factors.clear()
             self._factors[key] = out
         return out
 

@@ -178,3 +178,26 @@ def test_an_awareness_measure_about_one_program_does_not_wait_when_it_is_named(i
     # The general awareness rows (生活困窮者への周知啓発) still wait behind the windows.
     general = [h.measure.id for h in answer("生活に困っていて相談したい", index).hits[:2]]
     assert not {"3-1-2-6", "3-1-2-7", "3-1-2-8", "3-1-2-9"} & set(general)
+
+
+def test_threads_sharing_one_index_get_the_answers_one_thread_gets(index):
+    # The engine keeps small caches on the index (factor vectors, phrase factors); threads
+    # of one worker answer at once and must neither break them nor read each other's.
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [
+        "家賃を3か月滞納している",
+        "息子が10年ひきこもっている",
+        "借金の返済に追われていて、中学生の子どもが不登校",
+        "うつで何年も働けていない。障害年金はもらえる？",
+        "Aさん（40代男性）。失職して家賃を2か月滞納。借金の返済もある。最近は死にたいと口にするとのこと。",
+        "市営墓地の使用者の変更",
+    ] * 8
+
+    def ids(question: str) -> list[str]:
+        return [h.measure.id for h in answer(question, index).hits]
+
+    alone = [ids(q) for q in questions]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(ids, questions))
+    assert together == alone
