@@ -279,10 +279,12 @@ def read_questions() -> list[str]:
     exactly one answer per request, so duplicates are easy to count.
     """
     from bot.slack.privacy import client_details
+    from index.text import SudachiAnalyzer
 
+    names = SudachiAnalyzer()  # as the bot finds names: with the index's own analyzer
     with QUESTIONS.open(encoding="utf-8") as lines:
         questions = [json.loads(line)["q"] for line in lines if line.strip()]
-    return [q for q in questions if not client_details(q)]
+    return [q for q in questions if not client_details(q, names)]
 
 
 def slash_body(question: str, key: str, response_base: str, user: str) -> str:
