@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from bot.corrections import Correction, question_words
 from bot.settings import Settings
 from bot.surfaces import Surface
 from index.analysis_cache import AnalysisCache
@@ -22,7 +23,8 @@ from index.answer import answer_need
 from index.engine import Index, build
 from index.errors import DataError
 from index.load import load
-from index.model import Answer, PlanData
+from index.model import Answer, Measure, PlanData
+from index.pick import pick_measures
 from index.text import Analyzer, SudachiAnalyzer
 
 log = logging.getLogger(__name__)
@@ -64,12 +66,22 @@ class Store(Protocol):
     ) -> None: ...
 
 
+    def record_correction(
+        self, correction: Correction, *, surface: Surface, user_id: str | None
+    ) -> None: ...
+
+
 class NullStore:
     def record_answer(self, event: AnswerEvent) -> None:
         pass
 
     def record_feedback(
         self, measure_id: str, helpful: bool, *, surface: Surface, user_id: str | None
+    ) -> None:
+        pass
+
+    def record_correction(
+        self, correction: Correction, *, surface: Surface, user_id: str | None
     ) -> None:
         pass
 
@@ -119,6 +131,39 @@ class Service:
             self.store.record_feedback(measure_id, helpful, surface=surface, user_id=user_id)
         except Exception:
             log.warning("usage store failed to record feedback", exc_info=True)
+
+    @property
+    def learning(self) -> bool:
+        """Whether 「違う」 asks what was right (LEARN_FROM_CORRECTIONS)."""
+        return self.settings.learn_from_corrections
+
+    def correct(
+        self, correction: Correction, *, surface: Surface, user_id: str | None = None
+    ) -> bool:
+        """Record what was right instead; False when learning is off or the store failed."""
+        if not self.learning:
+            return False
+        try:
+            self.store.record_correction(correction, surface=surface, user_id=user_id)
+        except Exception:
+            log.warning("usage store failed to record a correction", exc_info=True)
+            return False
+        return True
+
+    def question_words(self, question: str) -> tuple[str, ...]:
+        """What a correction may keep of ``question`` (bot.corrections); () when learning
+        is off or the analysis fails, so no answer is lost to it."""
+        if not self.learning:
+            return ()
+        try:
+            return question_words(question, self._index.analyzer)
+        except Exception as error:  # the message must not carry the text
+            log.warning("question words not kept: %s", type(error).__name__)
+            return ()
+
+    def pick_measures(self, typed: str, limit: int) -> tuple[Measure, ...]:
+        """The current plan's measures for what is typed in a 「正しい取組は？」 select."""
+        return pick_measures(self._index, typed, limit)
 
     def reload(self) -> DataError | None:
         """Reload the data files. On failure keep serving the old data and return the error."""

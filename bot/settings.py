@@ -42,6 +42,7 @@ class Settings:
     log_level: str = "INFO"
     log_question_text: bool = False
     log_retention_days: int = 30
+    learn_from_corrections: bool = True
     user_hash_salt: str = ""
     official_plan_url: str = ""
     tz: str = DEFAULT_TZ
@@ -82,6 +83,7 @@ class Settings:
             log_level=get.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
             log_question_text=get.flag("LOG_QUESTION_TEXT"),
             log_retention_days=get.integer("LOG_RETENTION_DAYS", 30, low=1, high=3650),
+            learn_from_corrections=get.flag("LEARN_FROM_CORRECTIONS", default=True),
             user_hash_salt=get.optional("USER_HASH_SALT") or "",
             official_plan_url=get.url("OFFICIAL_PLAN_URL", ""),
             tz=get.zone("TZ", DEFAULT_TZ),
@@ -141,8 +143,8 @@ class _Reader:
             )
         return number
 
-    def flag(self, name: str) -> bool:
-        value = (self.optional(name) or "0").lower()
+    def flag(self, name: str, *, default: bool = False) -> bool:
+        value = (self.optional(name) or ("1" if default else "0")).lower()
         if value not in ("0", "1", "true", "false", "yes", "no"):
             raise SettingsError(f"環境変数 {name} の形式が正しくありません（1 または 0）。")
         return value in ("1", "true", "yes")

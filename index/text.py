@@ -260,6 +260,15 @@ class SudachiAnalyzer:
                         )
         return out
 
+    def lemmas(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Each mode C unit's normalized form with its full part of speech: what a
+        correction keeps of a question (``index.words``) is chosen by the sub-kind."""
+        return [
+            (m.normalized_form(), tuple(m.part_of_speech()))
+            for chunk in _chunks(normalize(text))
+            for m in self._tokenizer().tokenize(chunk)
+        ]
+
     def units(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
         """Each mode C unit of ``text`` as written (not normalized) with its full part of
         speech: how ``bot.masking`` finds names, with this dictionary rather than a second."""

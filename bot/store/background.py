@@ -13,7 +13,8 @@ from collections import deque
 from collections.abc import Callable
 
 from bot.service import AnswerEvent
-from bot.store.entries import AnswerEntry, Entry, FeedbackEntry
+from bot.corrections import Correction
+from bot.store.entries import AnswerEntry, CorrectionEntry, Entry, FeedbackEntry
 from bot.store.sqlite import STORE_ERRORS, WARN_INTERVAL_S, SqliteStore
 from bot.surfaces import Surface
 
@@ -103,6 +104,11 @@ class BackgroundStore:
     ) -> None:
         self._put(FeedbackEntry(self.store.now(), measure_id, helpful, surface, user_id))
 
+    def record_correction(
+        self, correction: Correction, *, surface: Surface, user_id: str | None
+    ) -> None:
+        self._put(CorrectionEntry(self.store.now(), correction, surface, user_id))
+
     def user_hash(self, user_id: str | None) -> str | None:
         return self.store.user_hash(user_id)
 
@@ -151,7 +157,7 @@ class BackgroundStore:
                 try:
                     self.store._purge_if_due()
                 except Exception as error:
-                    self._warn("question text purge failed", error)
+                    self._warn("retention purge failed", error)
         finally:
             self.store.close()  # the writer's own connection
 

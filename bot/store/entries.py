@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.corrections import Correction
 from bot.service import AnswerEvent
 from bot.surfaces import Surface
 
@@ -26,7 +27,15 @@ class FeedbackEntry:
     user_id: str | None
 
 
-Entry = AnswerEntry | FeedbackEntry
+@dataclass(frozen=True, slots=True)
+class CorrectionEntry:
+    at: datetime
+    correction: Correction
+    surface: Surface
+    user_id: str | None
+
+
+Entry = AnswerEntry | FeedbackEntry | CorrectionEntry
 
 
 @dataclass(slots=True)
@@ -36,6 +45,7 @@ class Rows:
     answers: list[tuple] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # one per answer; "" when none is kept
     feedback: list[tuple] = field(default_factory=list)
+    corrections: list[tuple] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.answers) + len(self.feedback)
+        return len(self.answers) + len(self.feedback) + len(self.corrections)

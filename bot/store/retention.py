@@ -1,4 +1,4 @@
-"""Kept question text goes after the retention period; the counts it belonged to stay."""
+"""Kept question text and corrections go after the retention period; the counts stay."""
 
 from __future__ import annotations
 
@@ -17,3 +17,8 @@ def purge_question_texts(conn: sqlite3.Connection, before: datetime) -> int:
         # Let the overwritten pages leave the WAL too.
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return deleted
+
+
+def purge_corrections(conn: sqlite3.Connection, before: datetime) -> int:
+    """Delete the corrections (and their words) from before ``before``; returns how many."""
+    return conn.execute("DELETE FROM corrections WHERE at < ?", (iso(before),)).rowcount

@@ -55,6 +55,22 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # words of the question.
         "ALTER TABLE answers ADD COLUMN needs TEXT NOT NULL DEFAULT ''",
     ),
+    (
+        # What a 「違う」 taught (bot/corrections.py): the measure chosen (or 計画にない /
+        # わからない), the ids shown, and the question's content words, sorted, space
+        # separated: never its sentence. Purged with question text after the retention.
+        """CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            chosen TEXT NOT NULL,
+            shown TEXT NOT NULL,
+            need TEXT NOT NULL,
+            words TEXT NOT NULL,
+            surface TEXT NOT NULL,
+            user_hash TEXT
+        )""",
+        "CREATE INDEX corrections_at ON corrections (at)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

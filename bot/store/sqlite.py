@@ -17,8 +17,9 @@ from pathlib import Path
 from bot.masking import NameTagger, mask
 from bot.service import AnswerEvent
 from bot.settings import Settings
-from bot.store.entries import AnswerEntry, Entry, FeedbackEntry, Rows
-from bot.store.retention import PURGE_INTERVAL_S, purge_question_texts
+from bot.corrections import Correction
+from bot.store.entries import AnswerEntry, CorrectionEntry, Entry, FeedbackEntry, Rows
+from bot.store.retention import PURGE_INTERVAL_S, purge_corrections, purge_question_texts
 from bot.store.schema import BUSY_TIMEOUT_MS, StoreError, connect, iso, now_utc
 from bot.surfaces import Surface
 
@@ -95,6 +96,11 @@ class SqliteStore:
     ) -> None:
         self._write(self.rows([FeedbackEntry(self.now(), measure_id, helpful, surface, user_id)]))
 
+    def record_correction(
+        self, correction: Correction, *, surface: Surface, user_id: str | None
+    ) -> None:
+        self._write(self.rows([CorrectionEntry(self.now(), correction, surface, user_id)]))
+
     def rows(self, entries: Iterable[Entry]) -> Rows:
         """What will be stored of these entries: never a user id, never unmasked text."""
         rows = Rows()
@@ -115,6 +121,19 @@ class SqliteStore:
                     )
                 )
                 rows.texts.append(self._masked(answer.question) if self.log_question_text else "")
+            elif isinstance(entry, CorrectionEntry):
+                c = entry.correction
+                rows.corrections.append(
+                    (
+                        iso(entry.at),
+                        c.chosen,
+                        ",".join(c.shown),
+                        c.need,
+                        " ".join(c.words),
+                        entry.surface,
+                        self.user_hash(entry.user_id),
+                    )
+                )
             else:
                 rows.feedback.append(
                     (
@@ -165,6 +184,12 @@ class SqliteStore:
                     " VALUES (?, ?, ?, ?, ?)",
                     rows.feedback,
                 )
+            if rows.corrections:
+                conn.executemany(
+                    "INSERT INTO corrections (at, chosen, shown, need, words, surface, user_hash)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    rows.corrections,
+                )
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -172,16 +197,24 @@ class SqliteStore:
             raise
 
     def purge(self) -> int:
-        """Delete question text older than the retention period; returns how many went."""
+        """Delete question text and corrections older than the retention period; returns
+        how many went."""
         self._last_purge = time.monotonic()
+        before = self._clock() - self.retention
         try:
-            deleted = purge_question_texts(self._conn(), self._clock() - self.retention)
+            texts = purge_question_texts(self._conn(), before)
+            corrections = purge_corrections(self._conn(), before)
         except STORE_ERRORS as error:
-            self._warn("question text purge failed", error)  # tried again at the next one
+            self._warn("retention purge failed", error)  # tried again at the next one
             return 0
-        if deleted:
-            log.info("purged %d question texts older than %d days", deleted, self.retention.days)
-        return deleted
+        if texts or corrections:
+            log.info(
+                "purged %d question texts and %d corrections older than %d days",
+                texts,
+                corrections,
+                self.retention.days,
+            )
+        return texts + corrections
 
     def _purge_if_due(self) -> None:
         if time.monotonic() - self._last_purge < PURGE_INTERVAL_S:
