@@ -36,9 +36,7 @@ class Correction:
     words: tuple[str, ...] = ()  # content words of the question (question_words)
 
     @classmethod
-    def of(
-        cls, chosen: str, shown=(), need: str = "", words=()
-    ) -> Correction | None:
+    def of(cls, chosen: str, shown=(), need: str = "", words=()) -> Correction | None:
         """A correction from values a button or a form carried; None when they are not ours."""
         chosen = str(chosen or "").strip()
         if chosen not in CHOICES and not MEASURE_ID.fullmatch(chosen):

@@ -65,7 +65,6 @@ class Store(Protocol):
         self, measure_id: str, helpful: bool, *, surface: Surface, user_id: str | None
     ) -> None: ...
 
-
     def record_correction(
         self, correction: Correction, *, surface: Surface, user_id: str | None
     ) -> None: ...

@@ -12,8 +12,8 @@ import weakref
 from collections import deque
 from collections.abc import Callable
 
-from bot.service import AnswerEvent
 from bot.corrections import Correction
+from bot.service import AnswerEvent
 from bot.store.entries import AnswerEntry, CorrectionEntry, Entry, FeedbackEntry
 from bot.store.sqlite import STORE_ERRORS, WARN_INTERVAL_S, SqliteStore
 from bot.surfaces import Surface

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot.corrections import Correction
 from bot.masking import NameTagger, mask
 from bot.service import AnswerEvent
 from bot.settings import Settings
-from bot.corrections import Correction
 from bot.store.entries import AnswerEntry, CorrectionEntry, Entry, FeedbackEntry, Rows
 from bot.store.retention import PURGE_INTERVAL_S, purge_corrections, purge_question_texts
 from bot.store.schema import BUSY_TIMEOUT_MS, StoreError, connect, iso, now_utc
