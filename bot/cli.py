@@ -12,6 +12,7 @@ from bot.commands.errors import EXIT_CODES_HELP
 from bot.commands.report import report
 from bot.commands.run import run
 from bot.commands.search import ask, evaluate_command, search
+from bot.commands.suggest import suggest
 
 
 @click.group(
@@ -22,7 +23,7 @@ def cli() -> None:
     """相談ナビ: 千葉市貧困対策アクションプランの取組を探します。"""
 
 
-for command in (run, data, ask, search, evaluate_command, report, doctor, backup):
+for command in (run, data, ask, search, evaluate_command, report, suggest, doctor, backup):
     cli.add_command(command)
 
 

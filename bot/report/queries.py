@@ -19,6 +19,41 @@ class Log:
     votes: list[tuple[str, int, int]]  # measure id, helpful, not helpful
     texts: list[str]  # masked text of unanswered questions (LOG_QUESTION_TEXT=1)
     text_count: int  # texts kept at all, whatever the period
+    corrections: list[CorrectionRow]
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionRow:
+    """One stored 「違う」 correction: what was chosen, what had been shown, the words."""
+
+    at: datetime
+    chosen: str  # a measure id, 計画にない or わからない
+    shown: tuple[str, ...]
+    need: str
+    words: tuple[str, ...]
+    surface: str
+    user_hash: str | None
+
+
+def read_corrections(
+    conn: sqlite3.Connection, start: datetime | None, zone: tzinfo
+) -> list[CorrectionRow]:
+    return [
+        CorrectionRow(
+            datetime.fromisoformat(at).astimezone(zone),
+            chosen,
+            tuple(i for i in shown.split(",") if i),
+            need,
+            tuple(w for w in words.split(" ") if w),
+            surface,
+            user_hash,
+        )
+        for at, chosen, shown, need, words, surface, user_hash in conn.execute(
+            "SELECT at, chosen, shown, need, words, surface, user_hash FROM corrections"
+            " WHERE at >= ? ORDER BY at",
+            (iso(start) if start else "",),
+        )
+    ]
 
 
 def read_log(conn: sqlite3.Connection, start: datetime | None, zone: tzinfo) -> Log:
@@ -71,4 +106,5 @@ def read_log(conn: sqlite3.Connection, start: datetime | None, zone: tzinfo) -> 
         votes=votes,
         texts=texts,
         text_count=text_count,
+        corrections=read_corrections(conn, start, zone),
     )

@@ -6,6 +6,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from datetime import datetime, tzinfo
 
+from bot.corrections import NOT_IN_PLAN, UNKNOWN
 from bot.report.queries import read_log
 from bot.report.render import shorten
 from bot.report.rows import JST, AnswerRow, Table
@@ -59,6 +60,7 @@ def build_report(
         _most_returned(rows, titles),
         _never_returned(rows, data),
         _feedback(log.votes, titles),
+        _corrections(log.corrections, titles),
         _slowest(rows),
         _unanswered(log.texts, log.text_count, data, analyzer),
     ]
@@ -177,6 +179,35 @@ def _feedback(votes: list, titles: dict[str, str]) -> Table:
         table.rows.append((measure_id, _title(titles, measure_id), good, bad))
     table.note = "" if votes else "フィードバックはありません。"
     return table
+
+
+def _corrections(corrections: list, titles: dict[str, str]) -> Table:
+    """Per measure: how often people chose it as right, and how often it was the first
+    answer they said was wrong. People are counted apart from clicks."""
+    table = Table(
+        "取組ごとの訂正（「違う」で選ばれた正しい取組）",
+        ("取組", "取組名", "正しいと選ばれた（人・回）", "違うとされた（人・回）"),
+    )
+    to: dict[str, list] = defaultdict(list)
+    away: dict[str, list] = defaultdict(list)
+    for c in corrections:
+        to[c.chosen].append(c.user_hash)
+        if c.shown and c.shown[0] != c.chosen:
+            away[c.shown[0]].append(c.user_hash)
+    keys = sorted(set(to) | set(away), key=lambda k: (-(len(to[k]) + len(away[k])), k))
+    for key in keys:
+        title = "" if key in (NOT_IN_PLAN, UNKNOWN) else _title(titles, key)
+        table.rows.append((key, title, _people(to[key]), _people(away[key])))
+    table.note = (
+        ""
+        if corrections
+        else "訂正はありません（「違う」のあとに正しい取組が選ばれると記録されます）。"
+    )
+    return table
+
+
+def _people(users: list) -> str:
+    return f"{len(set(users))}人・{len(users)}回" if users else "-"
 
 
 def _slowest(rows: list[AnswerRow]) -> Table:

@@ -21,4 +21,7 @@ def purge_question_texts(conn: sqlite3.Connection, before: datetime) -> int:
 
 def purge_corrections(conn: sqlite3.Connection, before: datetime) -> int:
     """Delete the corrections (and their words) from before ``before``; returns how many."""
-    return conn.execute("DELETE FROM corrections WHERE at < ?", (iso(before),)).rowcount
+    deleted = conn.execute("DELETE FROM corrections WHERE at < ?", (iso(before),)).rowcount
+    if deleted:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return deleted

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.commands.report import report
+from bot.corrections import Correction
 from bot.report import JST
 from bot.service import AnswerEvent
 from bot.settings import Settings
@@ -65,6 +66,13 @@ def fill(db_path: Path, plan_data: PlanData, *, text: bool) -> None:
     for helpful in (True, True, False):
         store.record_feedback("3-1-4-10", helpful, surface="slash", user_id="U1")
     store.record_feedback("3-3-3-3", False, surface="web", user_id=None)
+    # 「違う」 corrections: 3-3-3-3 chosen over 3-1-4-10 by two people, one of them twice.
+    for user in ("U1", "U1", "U2"):
+        store.record_correction(
+            Correction.of("3-3-3-3", ("3-1-4-10",), "", ("家賃",)), surface="slash", user_id=user
+        )
+    store.record_correction(Correction.of("計画にない", ("3-1-4-10",)), surface="dm", user_id="U3")
+    store.record_correction(Correction.of("3-9-9-9", ()), surface="dm", user_id="U3")
     store.close()
 
 
@@ -155,7 +163,7 @@ def test_csv_opens_in_excel(db: Path, data_dir: Path, plan_data: PlanData) -> No
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     titles = [row[0] for row in table if row and row[0].startswith("【")]
     assert titles[:3] == ["【概要】", "【日別の質問数】", "【窓口別の質問数】"]
-    assert len(titles) == 10
+    assert len(titles) == 11
     day = table.index(["【日別の質問数】"])
     assert table[day + 1 : day + 4] == [
         ["日付", "質問数", "回答なし", "回答なしの割合"],
@@ -249,3 +257,16 @@ def test_empty_messages_are_not_counted_as_unanswered(tmp_path: Path, data_dir: 
     assert "質問数            1" in summary
     assert "回答なしの割合    0.0%" in summary
     assert "空の質問（除外）  1" in summary
+
+
+def test_corrections_count_people_per_measure_chosen_and_left(db: Path, data_dir: Path) -> None:
+    result = run(data_dir=data_dir, db_path=db)
+    assert result.exit_code == 0, result.output
+    table = section(result.stdout, "取組ごとの訂正")
+    lines = {line.split()[0]: line for line in table.splitlines() if line.strip()[:1] in "3計"}
+    assert "2人・3回" in lines["3-3-3-3"] and lines["3-3-3-3"].rstrip().endswith("-")
+    # 3-1-4-10 was shown first and corrected away from by three people in four clicks.
+    assert lines["3-1-4-10"].rstrip().endswith("3人・4回")
+    assert "1人・1回" in lines["計画にない"]
+    # A measure a data update removed is still reported, not crashed on.
+    assert "現在のデータにありません" in lines["3-9-9-9"]

@@ -58,3 +58,24 @@ def test_purge_question_texts_deletes_only_older_text_and_keeps_the_counts(tmp_p
     conn.close()
     assert rows(path, "SELECT text FROM question_texts") == [("質問2",)]
     assert count(path, "answers") == 2
+
+
+def test_corrections_go_after_the_retention_period(tmp_path: Path) -> None:
+    from bot.corrections import Correction
+
+    settings = make_settings(tmp_path, log_retention_days=30)
+    now = datetime.now(UTC)
+    clock = Clock(now - timedelta(days=31))
+    store = SqliteStore(settings, clock=clock)
+    store.record_correction(
+        Correction.of("3-1-4-1", (), "", ("トリマー",)), surface="dm", user_id="U1"
+    )
+    clock.now = now
+    store.record_correction(
+        Correction.of("3-1-4-1", (), "", ("家計簿",)), surface="dm", user_id="U1"
+    )
+    store._last_purge -= store_module.PURGE_INTERVAL_S + 1
+    store.record_answer(event())
+    assert rows(settings.db_path, "SELECT words FROM corrections") == [("家計簿",)]
+    store.close()
+    assert "トリマー".encode() not in db_bytes(settings.db_path)

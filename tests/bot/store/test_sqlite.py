@@ -141,3 +141,25 @@ def test_a_store_that_breaks_later_never_costs_an_answer(tmp_path: Path, index: 
     service = Service(settings, index, store)
     assert service.answer("家賃が払えない", surface="dm").hits
     assert store.dropped == 1
+
+
+def test_records_a_correction_as_words_without_order_or_the_user(tmp_path: Path) -> None:
+    from bot.corrections import Correction
+
+    settings = make_settings(tmp_path)
+    store = SqliteStore(settings)
+    correction = Correction.of("3-1-4-1", ("3-3-3-3", "3-1-4-10"), "住まい", ("滞納", "家賃"))
+    store.record_correction(correction, surface="slash", user_id="U123")
+    store.close()
+    [(chosen, shown, need, words, surface, user_hash)] = rows(
+        settings.db_path,
+        "SELECT chosen, shown, need, words, surface, user_hash FROM corrections",
+    )
+    assert (chosen, shown, need, words, surface) == (
+        "3-1-4-1",
+        "3-3-3-3,3-1-4-10",
+        "住まい",
+        "家賃 滞納",
+        "slash",
+    )
+    assert user_hash == store.user_hash("U123") and "U123" not in user_hash
