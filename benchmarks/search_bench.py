@@ -260,6 +260,27 @@ def time_answers(questions: list[str], index, passes: int) -> list[float]:
     return samples
 
 
+def typed_in_select(index) -> list[str]:
+    """What people type into 「正しい取組は？」: id starts, and the first two, four and all
+    characters of each title of the current plan (as the type-ahead sees them grow)."""
+    typed = ["", "1", "1-4", "3-1-4-1", "家計", "住まい", "ひきこもり", "借金", "子ども"]
+    for m in index.data.plan_measures(3)[:97]:
+        typed += [m.title[:2], m.title[:4], m.title]
+    return typed
+
+
+def time_picks(typed: list[str], index, passes: int) -> list[float]:
+    from index.pick import pick_measures
+
+    samples = []
+    for _ in range(passes):
+        for text in typed:
+            start = time.perf_counter_ns()
+            pick_measures(index, text, 20)
+            samples.append((time.perf_counter_ns() - start) / 1e6)
+    return samples
+
+
 def load_and_build(scale: int, analyzer, cache_dir: str = ""):
     """One timed load (+ synthesis) and build; returns the index and the three times.
 
@@ -305,7 +326,9 @@ def run_worker(scale: int, builds: int, passes: int, warmup: int, cache_dir: str
     samples = time_answers(questions, index, passes)
     notes = read_case_notes()
     case_notes = time_answers(notes, index, max(1, passes // 2))
+    picks = time_picks(typed_in_select(index), index, max(1, passes // 2))
     return {
+        "pick_ms": picks,
         "case_note_ms": case_notes,
         "case_notes": len(notes),
         "scale": scale,
@@ -432,6 +455,18 @@ def report_1x(first: dict, cold: dict, one: dict) -> list[str]:
             verdict(notes["p99"], TARGET_CASE_NOTE_P99_MS),
         ),
     ]
+    picks = latency_summary(one["pick_ms"])
+    lines += [
+        "",
+        f"3c. type-ahead of 「正しい取組は？」 (index.pick, n={len(one['pick_ms'])})",
+        row("p50", f"{picks['p50']:.3f} ms"),
+        row(
+            "p99",
+            f"{picks['p99']:.3f} ms",
+            f"< {TARGET_CASE_NOTE_P99_MS:g} ms",
+            verdict(picks["p99"], TARGET_CASE_NOTE_P99_MS),
+        ),
+    ]
     lines += [
         "",
         "4. peak RSS (fresh process with stored analyses, after build + one pass of answers)",
@@ -464,6 +499,12 @@ def report_scaled(one: dict, big: dict) -> list[str]:
             "case note p99 (ms)",
             latency_summary(one["case_note_ms"])["p99"],
             latency_summary(big["case_note_ms"])["p99"],
+            "{:.2f}",
+        ),
+        (
+            "type-ahead p99 (ms)",
+            latency_summary(one["pick_ms"])["p99"],
+            latency_summary(big["pick_ms"])["p99"],
             "{:.2f}",
         ),
         ("peak RSS (MB)", one["rss_mb"], big["rss_mb"], "{:.1f}"),

@@ -29,3 +29,11 @@ def test_the_search_bench_reads_its_questions_and_case_notes():
     assert len(bench.read_questions()) == 70
     notes = bench.read_case_notes()
     assert notes and all(len(note) == bench.CASE_NOTE_CHARS for note in notes)
+
+
+def test_the_search_bench_times_the_type_ahead_over_the_plan(index):
+    bench = _script("search_bench")
+    typed = bench.typed_in_select(index)
+    assert len(typed) > 97 * 3
+    samples = bench.time_picks(typed[:20], index, 1)
+    assert len(samples) == 20 and all(s > 0 for s in samples)
