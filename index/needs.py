@@ -201,11 +201,13 @@ def _leads_to(ranked: Ranked, label: str, index: Index) -> tuple[str, float] | N
 
 
 def _named(
-    query: list[QueryTerm], index: Index, found: set[str], read: bool = False
+    query: list[QueryTerm], index: Index, groups: list[_Group], read: bool = False
 ) -> list[_Group]:
     """Needs the asker names in the words of data/needs.csv (失業, 眠れない) that no measure
     vote found: a word of job loss leads to the housing benefit first, yet it is also a need
-    for work."""
+    for work. A need found only beside another clause's (aside) and named too is marked
+    named: the asker said it, so it needs no vote of the whole question."""
+    found = {g.label: g for g in groups}
     own = {q.term for q in query if q.via in OWN_PATHS and q.weight == 1.0}
     # A word inside a longer phrase the vocabulary read (滞納 in 家賃を滞納) is that phrase.
     phrases = [
@@ -215,7 +217,7 @@ def _named(
     ]
     out = []
     for category in index.data.needs:
-        if category.catch_all or category.label in found:
+        if category.catch_all:
             continue
         named = [
             w
@@ -224,6 +226,10 @@ def _named(
             and terms <= own
             and not any(terms < phrase for phrase in phrases)
         ]
+        if category.label in found:
+            if named:
+                found[category.label].named = True
+            continue
         if not named and read:
             # In a record of several clauses, a phrase the vocabulary reads as this need's
             # word (仕事を辞め -> 離職) names it too; a one-line question keeps to its words.
@@ -258,7 +264,7 @@ def read_needs(
         groups = clause_needs(parts, query, index, evidence, awareness)
     else:
         groups = word_needs(query, index, evidence, awareness)
-    groups += _named(query, index, {g.label for g in groups}, read=len(parts) > 1)
+    groups += _named(query, index, groups, read=len(parts) > 1)
     if len(groups) < 2:
         return []
     # The strongest few are enough to fill MAX_NEEDS after merging; each costs a search.
