@@ -7,11 +7,13 @@ escaped, so it can never ping a channel or pass for a link.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from bot.corrections import MAX_SHOWN, NOT_IN_PLAN, UNKNOWN, WORDS_NOTICE
 from bot.slack import payloads
-from bot.slack.payloads import Snapshot
+from bot.slack.payloads import CorrectionContext, Snapshot
 from bot.slack.text import clip, escape, fit_escaped, trim_sentences
 from bot.surfaces import Surface
 from index.model import (
@@ -31,6 +33,12 @@ MAX_SECTION = 3000
 MAX_CONTEXT = 2000
 MAX_BUTTON_TEXT = 75
 MAX_HEADER = 150
+MAX_MODAL_TITLE = 24  # a modal's title and its close button
+MAX_PRIVATE_METADATA = 3000
+MAX_MODAL_BLOCKS = 100
+MAX_OPTION_TEXT = 75  # an option of a select
+MAX_OPTION_VALUE = 150
+MAX_OPTIONS = 100  # options one block_suggestion may answer with
 MAX_TEXT = 3000  # the notification text; Slack allows more, people read less
 MAX_PLAIN = 3900  # the whole answer as text, when blocks are refused
 
@@ -45,6 +53,11 @@ ACTION_NOT_HELPFUL = "soudan_not_helpful"
 ACTION_SUGGEST = "soudan_suggest"  # one per button: soudan_suggest_0, _1, ...
 ACTION_DIRECTORY = "soudan_directory"
 ACTION_NEED = "soudan_need"  # one per button: soudan_need_0, _1, ...
+# The 「正しい取組は？」 modal that 「違う」 opens.
+CORRECTION_CALLBACK = "soudan_correct"
+ACTION_CORRECT_PICK = "soudan_correct_pick"  # the external_select
+ACTION_CORRECT_NOT_IN_PLAN = "soudan_correct_not_in_plan"
+ACTION_CORRECT_UNKNOWN = "soudan_correct_unknown"
 NEED_CARDS = 2  # measures shown per need; the rest behind that need's 「もっと見る」
 MAX_NEED_BUTTONS = 20
 
@@ -65,6 +78,12 @@ NOT_FOUND_TEXT = (
     "この質問に合う取組は、{source}には見つかりませんでした。"
     "言葉を変えてお試しいただくか、担当課の一覧から近い課にご相談ください。"
 )
+CORRECTION_TITLE = "正しい取組は？"
+CORRECTION_ASK = (
+    "どの取組が合っていましたか？番号（例: 1-4-1）・取組名・言葉で探して選んでください。"
+)
+CORRECTION_PLACEHOLDER = "取組名・番号・言葉で探す"
+CORRECTION_THANKS = "ありがとうございます。今後の改善に使います。"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +139,15 @@ def answer_message(
     echo: str | None = None,
     share_question: str | None = None,
     reminder: str | None = None,
+    words: tuple[str, ...] | None = None,
 ) -> Message:
     """The reply to a question.
 
     ``echo``: the question as typed, shown (escaped) above the answer. ``share_question``:
     None for no share button, else the question text the share may repost ("" for none).
-    ``reminder``: the privacy reminder, shown first.
+    ``reminder``: the privacy reminder, shown first. ``words``: the question's content words
+    (bot.corrections), carried by 「違う」 for the correction it asks for; None when no
+    correction is asked for, which also leaves 「違う」 off a not-found reply.
     """
     top: list[dict] = []
     plain: list[str] = []
@@ -141,9 +163,11 @@ def answer_message(
         body, tail, text, body_plain = _department_parts(answer, links, surface)
     elif not answer.hits or (answer.abstained and answer.kind != QuestionKind.HISTORY):
         # Never an empty reply: no hits reads as "not found", with a way forward.
-        body, tail, text, body_plain = _not_found_parts(answer, links, surface)
+        body, tail, text, body_plain = _not_found_parts(answer, links, surface, words)
     else:
-        body, tail, text, body_plain = _hits_parts(answer, links, surface, share_question)
+        body, tail, text, body_plain = _hits_parts(
+            answer, links, surface, share_question, words or ()
+        )
     plain.extend(body_plain)
     return _finish(top + body, tail + [_footer(links)], text, plain + [_footer_plain(links)])
 
@@ -166,7 +190,7 @@ def more_message(snapshot: Snapshot, links: Links) -> Message:
     if rest:
         more = Snapshot.of(answer, snapshot.surface, rest, shown=snapshot.shown + len(page))
         buttons.append(_button("もっと見る", ACTION_MORE, more.encode()))
-    buttons.extend(_feedback_buttons(snapshot.surface, page[0].measure))
+    buttons.extend(_feedback_buttons(snapshot.surface, [h.measure for h in page]))
     tail = [_actions(buttons)] if buttons else []
     text = f"続きの取組 {len(page)}件"
     return _finish(body, tail + [_footer(links)], text, plain + [_footer_plain(links)])
@@ -187,7 +211,8 @@ def shared_message(snapshot: Snapshot, links: Links, user_id: str | None) -> Mes
     _add_cards(answer.hits[:PAGE_SIZE], answer.departments, links, body, plain)
     tail = []
     if answer.hits:
-        tail.append(_actions(_feedback_buttons(snapshot.surface, answer.hits[0].measure)))
+        shown = [h.measure for h in answer.hits[:PAGE_SIZE]]
+        tail.append(_actions(_feedback_buttons(snapshot.surface, shown)))
     text = _summary_text(answer)
     return _finish(body, tail + [_footer(links)], text, plain + [_footer_plain(links)])
 
@@ -221,6 +246,51 @@ def thanks_message(helpful: bool) -> Message:
         "ご意見ありがとうございます。合う取組が見つからないときは、言葉を変えてお試しいただくか、"
         "担当課の一覧から近い課にご相談ください。"
     )
+
+
+def correction_view(context: CorrectionContext) -> dict:
+    """The 「正しい取組は？」 modal: a type-ahead over the plan, or 計画にない / わからない.
+    The context rides in private_metadata, so the choice needs nothing else."""
+    blocks: list[dict] = [
+        _section(CORRECTION_ASK),
+        _actions(
+            [
+                {
+                    "type": "external_select",
+                    "action_id": ACTION_CORRECT_PICK,
+                    "placeholder": _plain(CORRECTION_PLACEHOLDER, MAX_HEADER),
+                    # Opening the menu lists the plan's first measures before anything is typed.
+                    "min_query_length": 0,
+                }
+            ]
+        ),
+        _actions(
+            [
+                _button(NOT_IN_PLAN, ACTION_CORRECT_NOT_IN_PLAN, NOT_IN_PLAN),
+                _button(UNKNOWN, ACTION_CORRECT_UNKNOWN, UNKNOWN),
+            ]
+        ),
+    ]
+    if context.words:
+        blocks.append(_context(escape(WORDS_NOTICE)))
+    # encode() stays within a button's 2,000 characters, below MAX_PRIVATE_METADATA.
+    return {**_modal(blocks), "private_metadata": context.encode()}
+
+
+def notice_view(text: str) -> dict:
+    """The correction modal once answered (thanks, or why not): one sentence, closed by hand."""
+    return _modal([_section(fit_escaped(text, MAX_SECTION))])
+
+
+def measure_options(measures: Iterable[Measure]) -> list[dict]:
+    """Options of the 「正しい取組は？」 select: "1-4-1 家計改善支援事業の実施"."""
+    return [
+        {
+            "text": _plain(f"{m.short_id} {m.title}", MAX_OPTION_TEXT),
+            "value": m.id[:MAX_OPTION_VALUE],
+        }
+        for m in list(measures)[:MAX_OPTIONS]
+    ]
 
 
 def home_view(links: Links) -> dict:
@@ -266,7 +336,11 @@ Parts = tuple[list[dict], list[dict], str, list[str]]  # body, tail, text, plain
 
 
 def _hits_parts(
-    answer: Answer, links: Links, surface: Surface, share_question: str | None
+    answer: Answer,
+    links: Links,
+    surface: Surface,
+    share_question: str | None,
+    words: tuple[str, ...],
 ) -> Parts:
     body: list[dict] = []
     plain: list[str] = []
@@ -288,7 +362,9 @@ def _hits_parts(
         plain.append("困りごとで絞り込めます: " + "、".join(answer.narrow))
         body.extend(_need_buttons(answer.narrow, surface))
     if page:
-        buttons.extend(_feedback_buttons(surface, page[0].measure))
+        need = answer.needs[0].label if answer.needs else ""
+        shown = [h.measure for h in page]
+        buttons.extend(_feedback_buttons(surface, shown, need=need, words=words))
     if share_question is not None and page:
         share = Snapshot.of(answer, surface, page, question=share_question)
         buttons.append(_button("チャンネルに共有", ACTION_SHARE, share.encode(), style="primary"))
@@ -365,11 +441,13 @@ def _department_parts(answer: Answer, links: Links, surface: Surface) -> Parts:
     for chunk in _chunks(rows, MAX_SECTION):
         body.append(_section(chunk))
     plain.extend(f"・{m.title}（{m.citation}）{links.measure_url(m)}" for m in measures)
-    tail = [_actions(_feedback_buttons(surface, measures[0]))]
+    tail = [_actions(_feedback_buttons(surface, measures))]
     return body, tail, f"{name} の取組 {len(measures)}件", plain
 
 
-def _not_found_parts(answer: Answer, links: Links, surface: Surface) -> Parts:
+def _not_found_parts(
+    answer: Answer, links: Links, surface: Surface, words: tuple[str, ...] | None
+) -> Parts:
     message = NOT_FOUND_TEXT.format(source=links.source_name)
     body = [_section(escape(message))]
     plain = [message]
@@ -389,6 +467,11 @@ def _not_found_parts(answer: Answer, links: Links, surface: Surface) -> Parts:
                 )
             )
     buttons.append(_button("担当課の一覧", ACTION_DIRECTORY, surface))
+    if words is not None:
+        # Nothing was shown to vote against: the nearby measures only help the choice.
+        nearby = tuple(h.measure.id for h in answer.hits[:MAX_SHOWN])
+        context = CorrectionContext(surface, nearby, "", words, vote=False)
+        buttons.append(_button("違う", ACTION_NOT_HELPFUL, context.encode()))
     return body, [_actions(buttons)], "合う取組が見つかりませんでした。", plain
 
 
@@ -506,11 +589,20 @@ def _directory_blocks(links: Links) -> tuple[list[dict], str]:
     return blocks, plain
 
 
-def _feedback_buttons(surface: Surface, measure: Measure) -> list[dict]:
-    value = payloads.feedback_value(surface, measure.id)
+def _feedback_buttons(
+    surface: Surface,
+    shown: list[Measure],
+    *,
+    need: str = "",
+    words: tuple[str, ...] = (),
+) -> list[dict]:
+    """The vote is on the first measure shown; 「違う」 also carries what a correction needs."""
+    # A measure that answers two needs is shown under each: counted once.
+    ids = tuple(dict.fromkeys(m.id for m in shown))[:MAX_SHOWN]
+    context = CorrectionContext(surface, ids, need, words)
     return [
-        _button("役に立った", ACTION_HELPFUL, value),
-        _button("違う", ACTION_NOT_HELPFUL, value),
+        _button("役に立った", ACTION_HELPFUL, payloads.feedback_value(surface, shown[0].id)),
+        _button("違う", ACTION_NOT_HELPFUL, context.encode()),
     ]
 
 
@@ -551,6 +643,20 @@ def _context(mrkdwn: str) -> dict:
 
 def _header(text: str) -> dict:
     return {"type": "header", "text": {"type": "plain_text", "text": clip(text, MAX_HEADER)}}
+
+
+def _plain(text: str, limit: int) -> dict:
+    return {"type": "plain_text", "text": clip(text, limit)}
+
+
+def _modal(blocks: list[dict]) -> dict:
+    return {
+        "type": "modal",
+        "callback_id": CORRECTION_CALLBACK,
+        "title": _plain(CORRECTION_TITLE, MAX_MODAL_TITLE),
+        "close": _plain("閉じる", MAX_MODAL_TITLE),
+        "blocks": blocks,
+    }
 
 
 def _divider() -> dict:

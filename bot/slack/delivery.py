@@ -112,9 +112,34 @@ class Delivery:
             self.client.views_publish(user_id=user_id, view=view)
             return Delivered(True)
 
+        return self._view_call("views.publish", send)
+
+    def open_view(self, trigger_id: str, view: dict) -> Delivered:
+        """A modal for the person who pressed a button; ``ts`` is the new view's id."""
+
+        def send() -> Delivered:
+            response = self.client.views_open(trigger_id=trigger_id, view=view)
+            return Delivered(True, ts=(response.get("view") or {}).get("id"))
+
+        # Slack's trigger_id is good for 3 seconds: a second attempt would only be refused.
+        return self._view_call("views.open", send, attempts=1)
+
+    def update_view(self, view_id: str, view: dict, *, hash: str | None = None) -> Delivered:
+        """Replace an open modal; with ``hash``, only if nobody changed it in between."""
+
+        def send() -> Delivered:
+            self.client.views_update(view_id=view_id, view=view, hash=hash)
+            return Delivered(True)
+
+        return self._view_call("views.update", send)
+
+    def _view_call(
+        self, method: str, send: Callable[[], Delivered], *, attempts: int | None = None
+    ) -> Delivered:
         try:
-            return self._attempts("views.publish", send)
+            return self._attempts(method, send, attempts)
         except _Refused as refused:
+            log.warning("slack %s refused: %s", method, refused.error)
             return Delivered(False, refused.error)
 
     # ------------------------------------------------------------ response_url
@@ -169,10 +194,14 @@ class Delivery:
             log.warning("slack %s refused the plain text too: %s", method, refused.error)
             return Delivered(False, refused.error, plain=True)
 
-    def _attempts(self, method: str, call: Callable[[], Delivered]) -> Delivered:
-        """Run ``call`` until it succeeds, is refused (raises _Refused) or attempts run out."""
+    def _attempts(
+        self, method: str, call: Callable[[], Delivered], attempts: int | None = None
+    ) -> Delivered:
+        """Run ``call`` until it succeeds, is refused (raises _Refused) or ``attempts``
+        (else ``max_attempts``) run out."""
         last = ""
-        for attempt in range(1, self.max_attempts + 1):
+        attempts = attempts or self.max_attempts
+        for attempt in range(1, attempts + 1):
             try:
                 try:
                     return call()
@@ -185,7 +214,7 @@ class Delivery:
                     raise _Retry(_network_error(error), 0.2 * attempt) from None
             except _Retry as retry:
                 last = retry.error
-                if attempt == self.max_attempts:
+                if attempt == attempts:
                     break
                 if retry.wait > self.max_wait:
                     log.warning(
@@ -197,7 +226,7 @@ class Delivery:
                     return Delivered(False, retry.error)
                 log.info("slack %s: %s, retrying in %.1fs", method, retry.error, retry.wait)
                 self._sleep(retry.wait)
-        log.warning("slack %s failed after %d attempts: %s", method, self.max_attempts, last)
+        log.warning("slack %s failed after %d attempts: %s", method, attempts, last)
         return Delivered(False, last)
 
 

@@ -2,7 +2,9 @@
 
 Slack gives a button 2,000 characters of value. A button carries the hits it needs to show
 (ids and the reason they matched), so pressing it never searches again; the share button
-carries the question only when the caller has cleared it for reposting.
+carries the question only when the caller has cleared it for reposting. The 「違う」 button
+carries what a correction needs (``CorrectionContext``): never the question, only its
+content words (bot.corrections.question_words).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from bot.corrections import MAX_NEED, MAX_SHOWN
 from bot.surfaces import Surface
 from index.model import MEASURE_ID, Answer, Hit, Match, PlanData, QuestionKind
 
@@ -97,6 +100,66 @@ class Snapshot:
                 matched = tuple(Match(part, part) for part in why.split("、") if part)
                 hits.append(Hit(measure, 0.0, matched))
         return Answer(self.question, self.kind, tuple(hits), self.departments, not hits)
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionContext:
+    """What a 「違う」 button hands the 「正しい取組は？」 modal, and the modal its choice."""
+
+    surface: Surface
+    shown: tuple[str, ...] = ()  # measure ids shown, first first
+    need: str = ""  # the label of the answer's first need, if it had needs
+    words: tuple[str, ...] = ()  # the question's content words (bot.corrections)
+    # The shown measures were the answer: 「違う」 is also a vote against the first. False
+    # under a not-found reply, where the ids were only nearby.
+    vote: bool = True
+
+    def encode(self) -> str:
+        """JSON within a button's limit: words are dropped from the end until it fits."""
+        body = {
+            "s": self.surface,
+            "h": list(self.shown[:MAX_SHOWN]),
+            "n": self.need[:MAX_NEED],
+            "w": list(self.words),
+            "v": int(self.vote),
+        }
+        value = _dump(body)
+        while len(value) > MAX_VALUE and body["w"]:
+            body["w"].pop()
+            value = _dump(body)
+        return value
+
+    @classmethod
+    def decode(cls, value: str) -> CorrectionContext | None:
+        """The context in a button value or a modal's metadata; None when not one of ours."""
+        if not isinstance(value, str) or len(value) > MAX_VALUE:
+            return None
+        try:
+            body = json.loads(value)
+            if body["s"] not in _SURFACES:
+                return None
+            shown, words = body["h"], body.get("w") or []
+            if not isinstance(shown, list) or not isinstance(words, list):
+                return None
+            shown = tuple(str(mid) for mid in shown if MEASURE_ID.fullmatch(str(mid)))
+            words = tuple(w for w in words if isinstance(w, str))
+            need = str(body.get("n") or "")[:MAX_NEED]
+            vote = bool(body.get("v", 1))
+        except (ValueError, KeyError, TypeError):
+            return None
+        return cls(Surface(body["s"]), shown[:MAX_SHOWN], need, words, vote)
+
+    @classmethod
+    def from_value(cls, value: str) -> CorrectionContext | None:
+        """A 「違う」 value of either format: this JSON, or ``surface|measure_id`` as posted
+        before corrections (a vote and a choice, without words)."""
+        if value.startswith("{"):
+            return cls.decode(value)
+        parsed = parse_feedback(value)
+        if parsed is None:
+            return None
+        surface, measure_id = parsed
+        return cls(surface, (measure_id,))
 
 
 def feedback_value(surface: Surface, measure_id: str) -> str:

@@ -83,6 +83,8 @@ class Responder:
         reminder = privacy.reminder(kinds) if kinds else None
         try:
             answer = self.service.answer(question, surface=surface, user_id=user_id)
+            # Masked content words only: what 「違う」 may carry for a correction.
+            words = self.service.question_words(question) if self.service.learning else None
             message = blocks.answer_message(
                 answer,
                 self.links(),
@@ -91,6 +93,7 @@ class Responder:
                 # A question holding client details is never reposted by the share button.
                 share_question=("" if kinds else question) if share else None,
                 reminder=reminder if inline_reminder else None,
+                words=words,
             )
         except Exception:
             log.exception("answering a question from %s failed", surface)

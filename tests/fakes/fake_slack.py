@@ -337,6 +337,11 @@ class FakeSlack:
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         if method == "views.publish":
             return {"ok": True, "view": {"id": "V0001", "type": "home"}}
+        if method in ("views.open", "views.update"):
+            view = params.get("view")
+            view = json.loads(view) if isinstance(view, str) else dict(view or {})
+            view_id = params.get("view_id") or f"V{next(self._ts):06d}"
+            return {"ok": True, "view": {**view, "id": view_id, "hash": f"h.{view_id}"}}
         return {"ok": True}
 
     def _record(self, call: Call) -> None:

@@ -1,24 +1,36 @@
-"""Buttons on an answer: share to the channel, more results, feedback, suggestions, directory."""
+"""Buttons on an answer: share to the channel, more results, feedback, suggestions, directory;
+and the 「正しい取組は？」 modal that 「違う」 opens: its type-ahead and its choices."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-from slack_bolt import App
+from slack_bolt import Ack, App
 
+from bot.corrections import NOT_IN_PLAN, UNKNOWN, Correction
 from bot.service import Service
 from bot.slack import blocks, payloads
 from bot.slack.blocks import notice_message
 from bot.slack.delivery import Delivery
 from bot.slack.listeners.lazy import listen
-from bot.slack.payloads import Snapshot
+from bot.slack.payloads import CorrectionContext, Snapshot
 from bot.slack.responder import STALE_BUTTON_TEXT, Responder, failure_text
 from bot.surfaces import Surface
 
 log = logging.getLogger(__name__)
 
 SHARED_TEXT = "チャンネルに共有しました。"
+STALE_VIEW_TEXT = (
+    "この画面の内容を読み取れませんでした。お手数ですが、もう一度質問してから"
+    "「違う」を押してください。"
+)
+# Measures offered per keystroke in the 「正しい取組は？」 select (Slack shows up to 100).
+PICK_LIMIT = 20
+_CHOICE_OF = {
+    blocks.ACTION_CORRECT_NOT_IN_PLAN: NOT_IN_PLAN,
+    blocks.ACTION_CORRECT_UNKNOWN: UNKNOWN,
+}
 
 
 def register(app: App, service: Service) -> None:
@@ -37,6 +49,16 @@ def register(app: App, service: Service) -> None:
     on(re.compile(rf"^{blocks.ACTION_SUGGEST}_\d+$"), handle_suggestion)
     on(re.compile(rf"^{blocks.ACTION_NEED}_\d+$"), handle_need)
     on(blocks.ACTION_DIRECTORY, handle_directory)
+    on(blocks.ACTION_CORRECT_PICK, handle_correction)
+    on(blocks.ACTION_CORRECT_NOT_IN_PLAN, handle_correction)
+    on(blocks.ACTION_CORRECT_UNKNOWN, handle_correction)
+
+    # Slack shows nothing until the options come back in the ack itself, so this one has
+    # no lazy part: a search of the plan, no Web API call.
+    def ack_options(ack: Ack, payload: dict) -> None:
+        ack(options=correction_options(service, payload.get("value")))
+
+    app.options(blocks.ACTION_CORRECT_PICK)(ack_options)
 
 
 def _action(body: dict) -> dict:
@@ -84,14 +106,69 @@ def handle_more(body: dict, responder: Responder) -> None:
 def handle_feedback(body: dict, responder: Responder) -> None:
     action = _action(body)
     where = _where(body)
-    parsed = payloads.parse_feedback(str(action.get("value") or ""))
+    value = str(action.get("value") or "")
+    if action.get("action_id") == blocks.ACTION_NOT_HELPFUL:
+        _not_helpful(body, value, where, responder)
+        return
+    parsed = payloads.parse_feedback(value)
     if parsed is None:
         responder.reply_private(notice_message(STALE_BUTTON_TEXT), **where)
         return
     surface, measure_id = parsed
-    helpful = action.get("action_id") == blocks.ACTION_HELPFUL
-    responder.service.feedback(measure_id, helpful, surface=surface, user_id=where["user"])
-    responder.reply_private(blocks.thanks_message(helpful), **where)
+    responder.service.feedback(measure_id, True, surface=surface, user_id=where["user"])
+    responder.reply_private(blocks.thanks_message(True), **where)
+
+
+def _not_helpful(body: dict, value: str, where: dict, responder: Responder) -> None:
+    """The vote against the first measure shown, then the modal asking what was right;
+    today's thanks whenever the modal cannot be opened."""
+    context = CorrectionContext.from_value(value)
+    if context is None:
+        responder.reply_private(notice_message(STALE_BUTTON_TEXT), **where)
+        return
+    service = responder.service
+    if context.vote and context.shown:
+        service.feedback(context.shown[0], False, surface=context.surface, user_id=where["user"])
+    trigger_id = body.get("trigger_id")
+    if service.learning and trigger_id:
+        view = blocks.correction_view(context)
+        if responder.delivery.open_view(str(trigger_id), view).ok:
+            return
+    responder.reply_private(blocks.thanks_message(False), **where)
+
+
+def correction_options(service: Service, typed: object) -> list[dict]:
+    """The select's options for what is typed; an empty list, never an error."""
+    try:
+        measures = service.pick_measures(str(typed or ""), PICK_LIMIT)
+    except Exception as error:  # an empty menu is better than Slack's error
+        log.warning("correction options failed: %s", type(error).__name__)
+        measures = ()
+    return blocks.measure_options(measures)
+
+
+def handle_correction(body: dict, responder: Responder) -> None:
+    """A choice in the 「正しい取組は？」 modal: recorded, and the modal says thanks."""
+    view = body.get("view")
+    if not isinstance(view, dict) or not view.get("id"):
+        return  # not from our modal: nothing to answer in
+    action = _action(body)
+    selected = action.get("selected_option")
+    chosen = _CHOICE_OF.get(str(action.get("action_id"))) or (
+        selected.get("value") if isinstance(selected, dict) else None
+    )
+    context = CorrectionContext.decode(str(view.get("private_metadata") or ""))
+    correction = (
+        Correction.of(chosen, context.shown, context.need, context.words) if context else None
+    )
+    if correction is None:
+        log.info("correction refused: unreadable metadata or choice")
+        text = STALE_VIEW_TEXT
+    else:
+        user = (body.get("user") or {}).get("id")
+        responder.service.correct(correction, surface=context.surface, user_id=user)
+        text = blocks.CORRECTION_THANKS
+    responder.delivery.update_view(view["id"], blocks.notice_view(text), hash=view.get("hash"))
 
 
 def handle_suggestion(body: dict, responder: Responder) -> None:

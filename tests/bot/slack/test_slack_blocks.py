@@ -8,15 +8,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.corrections import NOT_IN_PLAN, UNKNOWN, WORDS_NOTICE
 from bot.slack import blocks
 from bot.slack.blocks import Links, answer_message, home_view, more_message, shared_message
-from bot.slack.payloads import MAX_VALUE, Snapshot
+from bot.slack.payloads import MAX_VALUE, CorrectionContext, Snapshot
 from index.model import (
     Answer,
     Department,
     Hit,
     Match,
     Measure,
+    Need,
     PlanData,
     QuestionKind,
     Status,
@@ -101,9 +103,13 @@ def check_limits(message: blocks.Message, max_blocks: int = blocks.MAX_BLOCKS) -
             assert len(block["elements"]) <= 25
             ids = [e["action_id"] for e in block["elements"]]
             assert len(ids) == len(set(ids))
-            for button in block["elements"]:
-                assert len(button["text"]["text"]) <= 75
-                assert len(button.get("value", "")) <= MAX_VALUE
+            for element in block["elements"]:
+                if element["type"] == "external_select":
+                    assert len(element["placeholder"]["text"]) <= 150
+                    continue
+                assert element["type"] == "button"
+                assert len(element["text"]["text"]) <= 75
+                assert len(element.get("value", "")) <= MAX_VALUE
 
 
 def test_a_measure_card_links_its_page_and_names_plan_section_no_and_department():
@@ -329,9 +335,10 @@ hostile_text = st.lists(
     kind=st.sampled_from(list(QuestionKind)),
     abstained=st.booleans(),
     suggestions=st.lists(hostile_text, max_size=8),
+    words=st.lists(hostile_text, max_size=40),
 )
 def test_any_answer_stays_within_block_kit_limits(
-    title, summary, why, question, count, kind, abstained, suggestions
+    title, summary, why, question, count, kind, abstained, suggestions, words
 ):
     measures = [
         measure(
@@ -352,7 +359,13 @@ def test_any_answer_stays_within_block_kit_limits(
         notices=(question[:300],) if question else (),
     )
     message = answer_message(
-        answer, links, surface="slash", echo=question, share_question=question, reminder="注意"
+        answer,
+        links,
+        surface="slash",
+        echo=question,
+        share_question=question,
+        reminder="注意",
+        words=tuple(words),
     )
     check_limits(message)
     assert len(message.plain) <= blocks.MAX_PLAIN
@@ -364,6 +377,8 @@ def test_any_answer_stays_within_block_kit_limits(
                 assert snapshot is not None
                 check_limits(more_message(snapshot, links))
                 check_limits(shared_message(snapshot, links, "U1"))
+            if button["action_id"] == blocks.ACTION_NOT_HELPFUL:
+                assert CorrectionContext.decode(button["value"]) is not None
 
 
 @pytest.mark.parametrize("kind", list(QuestionKind))
@@ -372,3 +387,155 @@ def test_every_kind_of_answer_renders_something(kind):
     message = answer_message(answer, LINKS, surface="slash")
     check_limits(message)
     assert message.plain
+
+
+# ------------------------------------------------------------------ 「違う」 and its modal
+
+
+def buttons_of(message: blocks.Message) -> dict[str, dict]:
+    return {
+        e["action_id"]: e for b in message.blocks if b["type"] == "actions" for e in b["elements"]
+    }
+
+
+def test_not_helpful_carries_the_shown_ids_the_need_and_the_words():
+    many = [measure(f"3-1-3-{n}", f"取組{n}") for n in range(1, 9)]
+    links = Links(plan_data(*many), BASE)
+    message = answer_message(
+        everyday(*(hit(m) for m in many)), links, surface="dm", words=("家賃", "滞納")
+    )
+    buttons = buttons_of(message)
+    assert buttons[blocks.ACTION_HELPFUL]["value"] == "dm|3-1-3-1"  # unchanged format
+    context = CorrectionContext.decode(buttons[blocks.ACTION_NOT_HELPFUL]["value"])
+    # the page shown (3 cards), first first; no needs, so no need label
+    assert context == CorrectionContext(
+        "dm", ("3-1-3-1", "3-1-3-2", "3-1-3-3"), "", ("家賃", "滞納")
+    )
+
+
+def test_not_helpful_under_needs_names_the_first_need():
+    a, b, c = (measure(f"3-1-3-{n}", f"取組{n}") for n in (1, 2, 3))
+    # a answers both needs and is shown under each: one id in the button all the same
+    needs = (
+        Need("住まい", (hit(a), hit(b)), ("保護課",)),
+        Need("借金", (hit(a), hit(c)), ("保護課",)),
+    )
+    answer = Answer.found(
+        "q", QuestionKind.EVERYDAY, (hit(a), hit(c), hit(b)), ("保護課",), needs=needs
+    )
+    message = answer_message(answer, Links(plan_data(a, b, c), BASE), surface="slash", words=())
+    context = CorrectionContext.decode(buttons_of(message)[blocks.ACTION_NOT_HELPFUL]["value"])
+    assert context.need == "住まい"
+    assert context.shown == ("3-1-3-1", "3-1-3-2", "3-1-3-3")
+    assert context.vote and context.words == ()
+
+
+def test_pages_shares_and_department_answers_carry_no_words():
+    many = [measure(f"3-1-3-{n}", f"取組{n}", departments=("保護課",)) for n in range(1, 8)]
+    links = Links(plan_data(*many), BASE)
+    first = answer_message(
+        everyday(*(hit(m) for m in many)), links, surface="slash", words=("家賃",)
+    )
+    more = Snapshot.decode(buttons_of(first)[blocks.ACTION_MORE]["value"])
+    page = buttons_of(more_message(more, links))[blocks.ACTION_NOT_HELPFUL]["value"]
+    assert CorrectionContext.decode(page) == CorrectionContext(
+        "slash", ("3-1-3-4", "3-1-3-5", "3-1-3-6")
+    )
+    shared = shared_message(
+        Snapshot.of(everyday(hit(many[0])), "slash", (hit(many[0]),)), links, None
+    )
+    value = buttons_of(shared)[blocks.ACTION_NOT_HELPFUL]["value"]
+    assert CorrectionContext.decode(value) == CorrectionContext("slash", ("3-1-3-1",))
+    department = Answer(
+        "保護課",
+        QuestionKind.DEPARTMENT,
+        tuple(hit(m) for m in many),
+        ("保護課",),
+        False,
+        department="保護課",
+    )
+    value = buttons_of(answer_message(department, links, surface="dm", words=("保護",)))[
+        blocks.ACTION_NOT_HELPFUL
+    ]["value"]
+    decoded = CorrectionContext.decode(value)
+    assert decoded.words == () and decoded.shown == tuple(f"3-1-3-{n}" for n in range(1, 6))
+
+
+def test_not_found_asks_for_a_correction_only_when_corrections_are_on():
+    answer = Answer("宇宙", QuestionKind.EVERYDAY, (hit(NEW),), (), True, ("家賃",))
+    off = buttons_of(answer_message(answer, LINKS, surface="slash"))
+    assert blocks.ACTION_NOT_HELPFUL not in off
+    on = buttons_of(answer_message(answer, LINKS, surface="slash", words=("宇宙", "旅行")))
+    button = on[blocks.ACTION_NOT_HELPFUL]
+    assert button["text"]["text"] == "違う"
+    # the nearby measure helps the choice but is no vote: it was never shown as an answer
+    assert CorrectionContext.decode(button["value"]) == CorrectionContext(
+        "slash", ("3-1-3-8",), "", ("宇宙", "旅行"), vote=False
+    )
+    assert blocks.ACTION_HELPFUL not in on
+
+
+def check_modal(view: dict) -> None:
+    assert view["type"] == "modal"
+    assert 0 < len(view["title"]["text"]) <= blocks.MAX_MODAL_TITLE
+    assert view["close"]["type"] == "plain_text"
+    assert 0 < len(view["close"]["text"]) <= blocks.MAX_MODAL_TITLE
+    assert "submit" not in view  # every choice is acted on at once
+    assert 0 < len(view["blocks"]) <= blocks.MAX_MODAL_BLOCKS
+    assert len(view.get("private_metadata", "")) <= blocks.MAX_PRIVATE_METADATA
+    check_limits(blocks.Message(view["blocks"], "x", "x"), blocks.MAX_MODAL_BLOCKS)
+
+
+def test_the_correction_modal_offers_the_plan_and_two_answers_within_limits():
+    words = tuple(f"{chr(0x3042 + i)}{'長' * 60}" for i in range(40))
+    context = CorrectionContext("slash", ("3-1-3-8",), "住まい", words)
+    view = blocks.correction_view(context)
+    check_modal(view)
+    assert view["title"]["text"] == "正しい取組は？" and view["close"]["text"] == "閉じる"
+    assert CorrectionContext.decode(view["private_metadata"]).shown == ("3-1-3-8",)
+    [select] = [
+        e
+        for b in view["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["type"] == "external_select"
+    ]
+    assert select["action_id"] == blocks.ACTION_CORRECT_PICK
+    assert select["placeholder"] == {"type": "plain_text", "text": "取組名・番号・言葉で探す"}
+    assert select["min_query_length"] in (0, 1)
+    buttons = buttons_of(blocks.Message(view["blocks"]))
+    assert buttons[blocks.ACTION_CORRECT_NOT_IN_PLAN]["text"]["text"] == NOT_IN_PLAN
+    assert buttons[blocks.ACTION_CORRECT_UNKNOWN]["text"]["text"] == UNKNOWN
+    assert WORDS_NOTICE in json.dumps(view, ensure_ascii=False)
+    assert view["blocks"][0]["text"]["text"].startswith("どの取組が合っていましたか？")
+
+
+def test_the_modal_without_words_says_nothing_about_keeping_them():
+    view = blocks.correction_view(CorrectionContext("dm", ("3-1-3-8",)))
+    check_modal(view)
+    assert WORDS_NOTICE not in json.dumps(view, ensure_ascii=False)
+
+
+def test_the_modal_once_answered_is_one_sentence():
+    view = blocks.notice_view(blocks.CORRECTION_THANKS)
+    check_modal(view)
+    assert [b["text"]["text"] for b in view["blocks"]] == [
+        "ありがとうございます。今後の改善に使います。"
+    ]
+
+
+def test_measure_options_are_clipped_to_slack_limits():
+    long = measure("3-1-3-12", "とても長い取組名" * 20)
+    many = [measure(f"3-1-{n % 9 + 1}-{n}", f"取組{n}") for n in range(1, 150)]
+    options = blocks.measure_options([NEW, long, *many])
+    assert len(options) == blocks.MAX_OPTIONS
+    assert options[0] == {
+        "text": {"type": "plain_text", "text": "1-3-8 こころと命の相談室"},
+        "value": "3-1-3-8",
+    }
+    assert options[1]["value"] == "3-1-3-12"
+    assert options[1]["text"]["text"].startswith("1-3-12 とても長い取組名")
+    assert len(options[1]["text"]["text"]) == blocks.MAX_OPTION_TEXT
+    assert options[1]["text"]["text"].endswith("…")
+    assert all(len(o["value"]) <= blocks.MAX_OPTION_VALUE for o in options)
+    assert blocks.measure_options([]) == []

@@ -35,3 +35,5 @@ def test_manifest_declares_what_the_listeners_handle():
     assert "home_tab_enabled: true" in manifest
     assert "socket_mode_enabled: true" in manifest
     assert "should_escape: false" in manifest
+    # HTTP mode: the 「正しい取組は？」 select loads its options from the same endpoint.
+    assert re.search(r"^\s+# message_menu_options_url: https://\S+/slack/events\s", manifest, re.M)

@@ -117,9 +117,37 @@ def test_publish_home(fake_slack, delivery):
     assert call.params["user_id"] == "U1"
 
 
+MODAL = {"type": "modal", "title": {"type": "plain_text", "text": "t"}, "blocks": []}
+
+
+def test_open_and_update_a_modal(fake_slack, delivery):
+    opened = delivery.open_view("1.2.3", MODAL)
+    assert opened.ok and opened.ts  # the new view's id
+    [call] = fake_slack.calls_to("views.open")
+    assert call.params["trigger_id"] == "1.2.3" and call.params["view"] == MODAL
+    assert delivery.update_view(opened.ts, MODAL, hash="h1").ok
+    [update] = fake_slack.calls_to("views.update")
+    assert update.params["view_id"] == opened.ts and update.params["hash"] == "h1"
+
+
+def test_a_modal_is_opened_once_or_not_at_all(fake_slack, delivery, sleeps):
+    # A trigger_id lasts 3 seconds: a refused or failed open is not tried again.
+    fake_slack.fail("views.open", "expired_trigger_id")
+    refused = delivery.open_view("1.2.3", MODAL)
+    assert not refused.ok and refused.error == "expired_trigger_id"
+    fake_slack.server_error("views.open")
+    failed = delivery.open_view("1.2.3", MODAL)
+    assert not failed.ok and failed.error == "internal_error"
+    assert len(fake_slack.calls_to("views.open")) == 2 and sleeps == []
+    fake_slack.fail("views.update", "hash_conflict")
+    conflict = delivery.update_view("V1", MODAL, hash="old")
+    assert not conflict.ok and conflict.error == "hash_conflict"
+
+
 def test_an_unreachable_slack_is_a_failure_not_an_exception(sleeps):
     client = WebClient(
         token="xoxb-t", base_url="http://127.0.0.1:9/api/", timeout=1, retry_handlers=[]
     )
     delivered = Delivery(client, sleep=sleeps.append).post_message("C1", MESSAGE)
     assert not delivered.ok and delivered.error == "connection_error"
+    assert not Delivery(client, sleep=sleeps.append).open_view("1.2.3", MODAL).ok

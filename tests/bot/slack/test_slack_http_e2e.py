@@ -332,3 +332,69 @@ def test_a_malformed_signed_body_is_4xx_never_500(server, body, content_type):
 def test_the_pages_are_served_alongside(server):
     with urllib.request.urlopen(f"{server}/departments", timeout=5) as response:
         assert response.status == 200
+
+
+def test_not_helpful_opens_the_modal_whose_select_and_choice_work(server, fake_slack, store):
+    post(server, slash_body(fake_slack, RENT), FORM)
+    [reply] = fake_slack.wait_for("response_url")
+    value = reply.buttons()[blocks.ACTION_NOT_HELPFUL]["value"]
+    fake_slack.reset()
+
+    assert post(server, block_action(fake_slack, blocks.ACTION_NOT_HELPFUL, value), FORM)[0] == 200
+    [opened] = fake_slack.wait_for("views.open")
+    view = opened.params["view"]
+    assert opened.params["trigger_id"] == "1.2.3" and view["title"]["text"] == "正しい取組は？"
+
+    # The select's type-ahead: the options come back in the response itself.
+    suggestion = interaction(
+        {
+            "type": "block_suggestion",
+            "team": {"id": TEAM_ID},
+            "user": {"id": "U100", "team_id": TEAM_ID},
+            "api_app_id": "A0001",
+            "action_id": blocks.ACTION_CORRECT_PICK,
+            "block_id": "b2",
+            "value": "家計",
+            "container": {"type": "view", "view_id": "V1"},
+            "view": {"id": "V1", "type": "modal", "private_metadata": view["private_metadata"]},
+        }
+    )
+    status, body = post(server, suggestion, FORM)
+    assert status == 200
+    options = json.loads(body)["options"]
+    assert 0 < len(options) <= 100 and options[0]["value"] == "3-1-4-1"
+
+    chosen = interaction(
+        {
+            "type": "block_actions",
+            "team": {"id": TEAM_ID},
+            "user": {"id": "U100", "team_id": TEAM_ID},
+            "api_app_id": "A0001",
+            "container": {"type": "view", "view_id": "V1"},
+            "trigger_id": "2.3.4",
+            "view": {
+                "id": "V1",
+                "hash": "h1",
+                "type": "modal",
+                "callback_id": view["callback_id"],
+                "private_metadata": view["private_metadata"],
+            },
+            "actions": [
+                {
+                    "action_id": blocks.ACTION_CORRECT_PICK,
+                    "block_id": "b2",
+                    "type": "external_select",
+                    "selected_option": options[0],
+                }
+            ],
+        }
+    )
+    assert post(server, chosen, FORM)[0] == 200
+    [update] = fake_slack.wait_for("views.update")
+    assert update.params["view_id"] == "V1" and update.params["hash"] == "h1"
+    assert "今後の改善に使います" in update.text
+    [(correction, surface, user)] = store.corrections
+    assert (correction.chosen, surface, user) == ("3-1-4-1", "slash", "U100")
+    assert "家賃" in correction.words
+    assert store.feedback[0][1] is False
+    assert fake_slack.calls_to("response_url") == []  # nothing but the modal

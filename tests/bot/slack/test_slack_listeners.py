@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+import logging
+from urllib.parse import urlencode
 
+import pytest
+from slack_bolt.request import BoltRequest
+
+from bot.logging_setup import install_redaction
 from bot.slack import blocks
 from bot.slack.listeners.actions import (
+    handle_correction,
     handle_directory,
     handle_feedback,
     handle_more,
@@ -17,9 +24,10 @@ from bot.slack.listeners.commands import handle_command
 from bot.slack.listeners.events import handle_direct_message, handle_mention
 from bot.slack.listeners.home import handle_home_opened
 from bot.slack.listeners.shortcuts import handle_message_shortcut
-from bot.slack.payloads import Snapshot
+from bot.slack.payloads import CorrectionContext, Snapshot
+from index.model import CURRENT_PLAN
 from tests.bot.slack.conftest import BASE_URL
-from tests.fakes.fake_slack import BOT_ID, BOT_USER_ID
+from tests.fakes.fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, signed_headers
 from tests.fakes.fake_slack import mention_event as mention
 
 RENT = "家賃を3か月滞納していて退去を求められそう"
@@ -435,3 +443,298 @@ def test_a_vague_question_offers_needs_and_a_click_answers_that_need(fake_slack,
     handle_need(action(fake_slack, need["action_id"], "slash|存在しない"), responder)
     [stale] = fake_slack.calls_to("response_url")
     assert "ボタンが古くなっています" in stale.text or "もう一度" in stale.text
+
+
+# ------------------------------------------------------------------ 「違う」: what was right
+
+# A name, a phone number and an amount of time: none of them may be kept as words.
+PERSONAL = "山田さんは家賃を3か月滞納していて、090-1234-5678 から電話があった"
+VIEW_ID, VIEW_HASH = "V0CORRECT", "1700000000.abc"
+
+
+def not_helpful_value(fake_slack, responder, text=PERSONAL) -> str:
+    value = first_reply_buttons(fake_slack, responder, text)[blocks.ACTION_NOT_HELPFUL]["value"]
+    return value
+
+
+def press_not_helpful(fake_slack, responder, value: str, **extra) -> dict | None:
+    """Press 「違う」; the modal it opened (views.open's view), or None."""
+    handle_feedback(
+        action(fake_slack, blocks.ACTION_NOT_HELPFUL, value, trigger_id="1.2.3", **extra),
+        responder,
+    )
+    opened = fake_slack.calls_to("views.open")
+    return opened[-1].params["view"] if opened else None
+
+
+def in_modal(view: dict, action_id: str, **fields) -> dict:
+    """A block_actions payload from inside the modal ``view``, as Slack sends it."""
+    element = {"action_id": action_id, "block_id": "b", "type": "button", **fields}
+    return {
+        "type": "block_actions",
+        "user": {"id": "U100"},
+        "container": {"type": "view", "view_id": VIEW_ID},
+        "trigger_id": "2.3.4",
+        "view": {
+            "id": VIEW_ID,
+            "hash": VIEW_HASH,
+            "type": "modal",
+            "callback_id": view.get("callback_id"),
+            "private_metadata": view.get("private_metadata", ""),
+        },
+        "actions": [element],
+    }
+
+
+def picked(measure_id: str) -> dict:
+    return {
+        "type": "external_select",
+        "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": measure_id},
+    }
+
+
+def test_not_helpful_records_the_vote_and_opens_the_modal_for_the_asker(
+    fake_slack, responder, store
+):
+    top = responder.service.answer(PERSONAL, surface="cli").hits[0].measure
+    view = press_not_helpful(fake_slack, responder, not_helpful_value(fake_slack, responder))
+    assert store.feedback == [(top.id, False, "slash", "U100")]
+    [opened] = fake_slack.calls_to("views.open")
+    assert opened.params["trigger_id"] == "1.2.3"
+    assert view["title"]["text"] == "正しい取組は？"
+    assert "この質問の言葉（固有名詞・数字を除く）を改善に使います" in opened.text
+    # the modal is the answer: no thanks message besides it, nothing in the channel
+    assert fake_slack.calls_to("response_url") == []
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_a_pick_records_the_measure_with_words_and_no_name_or_number(fake_slack, responder, store):
+    answer = responder.service.answer(PERSONAL, surface="cli")
+    view = press_not_helpful(fake_slack, responder, not_helpful_value(fake_slack, responder))
+    handle_correction(in_modal(view, blocks.ACTION_CORRECT_PICK, **picked("3-1-4-1")), responder)
+    [(correction, surface, user)] = store.corrections
+    assert (correction.chosen, surface, user) == ("3-1-4-1", "slash", "U100")
+    assert correction.shown[0] == answer.hits[0].measure.id
+    assert correction.need == (answer.needs[0].label if answer.needs else "")
+    assert {"家賃", "滞納"} <= set(correction.words)
+    kept = "".join(correction.words)
+    assert "山田" not in kept and not any(c.isdigit() for c in kept)
+    assert "090" not in kept and "か月" not in kept
+    [update] = fake_slack.calls_to("views.update")
+    assert update.params["view_id"] == VIEW_ID and update.params["hash"] == VIEW_HASH
+    assert "ありがとうございます。今後の改善に使います。" in update.text
+    assert fake_slack.calls_to("response_url") == []
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_not_in_plan_keeps_the_words_and_unknown_keeps_none(fake_slack, responder, store):
+    view = press_not_helpful(fake_slack, responder, not_helpful_value(fake_slack, responder))
+    handle_correction(in_modal(view, blocks.ACTION_CORRECT_NOT_IN_PLAN), responder)
+    handle_correction(in_modal(view, blocks.ACTION_CORRECT_UNKNOWN), responder)
+    (not_in_plan, _, _), (unknown, _, _) = store.corrections
+    assert not_in_plan.chosen == "計画にない" and "家賃" in not_in_plan.words
+    assert unknown.chosen == "わからない" and unknown.words == ()
+    assert unknown.shown == not_in_plan.shown != ()
+    updates = fake_slack.calls_to("views.update")
+    assert len(updates) == 2 and all("ありがとうございます" in u.text for u in updates)
+
+
+def test_a_button_value_cannot_choose_for_the_buttons(fake_slack, responder, store):
+    # What 計画にない / わからない mean comes from which was pressed, not from their value.
+    view = press_not_helpful(fake_slack, responder, not_helpful_value(fake_slack, responder))
+    handle_correction(in_modal(view, blocks.ACTION_CORRECT_UNKNOWN, value="3-1-4-1"), responder)
+    assert store.corrections[0][0].chosen == "わからない"
+
+
+def test_a_measure_a_reload_removed_is_still_recorded(fake_slack, responder, store):
+    view = press_not_helpful(fake_slack, responder, not_helpful_value(fake_slack, responder))
+    assert responder.service.data.measure("3-9-9-99") is None
+    handle_correction(in_modal(view, blocks.ACTION_CORRECT_PICK, **picked("3-9-9-99")), responder)
+    assert store.corrections[0][0].chosen == "3-9-9-99"
+
+
+@pytest.mark.parametrize(
+    "metadata", ["", "{not json", '{"s": "web", "h": []}', "x" * 4000, '{"s": "dm"}']
+)
+def test_garbled_metadata_says_so_in_the_modal_and_records_nothing(
+    fake_slack, responder, store, metadata
+):
+    body = in_modal({"private_metadata": metadata}, blocks.ACTION_CORRECT_PICK, **picked("3-1-4-1"))
+    handle_correction(body, responder)
+    [update] = fake_slack.calls_to("views.update")
+    assert "読み取れませんでした" in update.text
+    assert store.corrections == []
+
+
+def test_an_unreadable_choice_says_so_in_the_modal(fake_slack, responder, store):
+    view = press_not_helpful(fake_slack, responder, not_helpful_value(fake_slack, responder))
+    fake_slack.reset()
+    handle_correction(in_modal(view, blocks.ACTION_CORRECT_PICK, **picked("../etc")), responder)
+    handle_correction(in_modal(view, blocks.ACTION_CORRECT_PICK), responder)  # no option
+    handle_correction(
+        in_modal(view, blocks.ACTION_CORRECT_PICK, selected_option="3-1-4-1"), responder
+    )
+    updates = fake_slack.calls_to("views.update")
+    assert len(updates) == 3 and all("読み取れませんでした" in u.text for u in updates)
+    assert store.corrections == []
+
+
+def test_an_old_not_helpful_button_still_votes_and_asks_without_words(
+    fake_slack, responder, store, top
+):
+    # Posted before this change: 「違う」 carried surface|measure_id.
+    view = press_not_helpful(fake_slack, responder, f"mention|{top.id}")
+    assert store.feedback == [(top.id, False, "mention", "U100")]
+    assert "固有名詞" not in str(view)  # no words carried, none announced
+    handle_correction(in_modal(view, blocks.ACTION_CORRECT_PICK, **picked("3-1-4-1")), responder)
+    [(correction, surface, _)] = store.corrections
+    assert correction.shown == (top.id,) and correction.words == () and surface == "mention"
+
+
+@pytest.mark.parametrize("fault", ["views.open", "no_trigger"])
+def test_when_the_modal_cannot_open_the_asker_gets_todays_thanks(
+    fake_slack, responder, store, fault
+):
+    value = not_helpful_value(fake_slack, responder, RENT)
+    if fault == "views.open":
+        fake_slack.fail("views.open", "expired_trigger_id")
+        press_not_helpful(fake_slack, responder, value)
+    else:
+        handle_feedback(action(fake_slack, blocks.ACTION_NOT_HELPFUL, value), responder)
+    [thanks] = fake_slack.calls_to("response_url")
+    assert "ご意見ありがとうございます" in thanks.text
+    assert len(store.feedback) == 1 and store.feedback[0][1] is False
+    assert len(fake_slack.calls_to("views.open")) == (1 if fault == "views.open" else 0)
+
+
+@pytest.fixture
+def learning_off(slack_settings, index, store, delivery):
+    from dataclasses import replace
+
+    from bot.service import Service
+    from bot.slack.responder import Responder
+
+    settings = replace(slack_settings, learn_from_corrections=False)
+    return Responder(Service(settings, index, store), delivery)
+
+
+def test_with_learning_off_not_helpful_is_todays_vote_and_thanks(fake_slack, learning_off, store):
+    value = not_helpful_value(fake_slack, learning_off)
+    assert "家賃" not in value  # no words carried at all
+    press_not_helpful(fake_slack, learning_off, value)
+    assert fake_slack.calls_to("views.open") == []
+    [thanks] = fake_slack.calls_to("response_url")
+    assert "ご意見ありがとうございます" in thanks.text
+    assert len(store.feedback) == 1
+    # a modal left open from before is answered, but nothing is kept
+    view = blocks.correction_view(CorrectionContext("slash", ("3-1-3-8",), "", ("家賃",)))
+    handle_correction(in_modal(view, blocks.ACTION_CORRECT_PICK, **picked("3-1-4-1")), learning_off)
+    assert store.corrections == []
+
+
+def test_with_learning_off_a_not_found_reply_has_no_not_helpful(fake_slack, learning_off):
+    handle_command(slash(fake_slack, "宇宙旅行に行きたい"), learning_off)
+    [reply] = fake_slack.calls_to("response_url")
+    assert blocks.ACTION_NOT_HELPFUL not in reply.buttons()
+
+
+def test_not_found_asks_what_was_right_without_a_vote(fake_slack, responder, store):
+    buttons = first_reply_buttons(fake_slack, responder, "宇宙旅行に行きたい")
+    view = press_not_helpful(fake_slack, responder, buttons[blocks.ACTION_NOT_HELPFUL]["value"])
+    assert store.feedback == []  # nothing was shown to vote against
+    handle_correction(in_modal(view, blocks.ACTION_CORRECT_NOT_IN_PLAN), responder)
+    [(correction, _, _)] = store.corrections
+    assert correction.chosen == "計画にない"
+    assert {"宇宙", "旅行"} <= set(correction.words)
+
+
+def test_the_question_never_reaches_the_logs(fake_slack, responder, store, caplog):
+    install_redaction()
+    caplog.set_level(logging.DEBUG)
+    for name in ("slack_sdk", "slack_bolt"):
+        caplog.set_level(logging.DEBUG, logger=name)
+    view = press_not_helpful(fake_slack, responder, not_helpful_value(fake_slack, responder))
+    handle_correction(in_modal(view, blocks.ACTION_CORRECT_PICK, **picked("3-1-4-1")), responder)
+    handle_correction(in_modal({}, blocks.ACTION_CORRECT_PICK, **picked("3-1-4-1")), responder)
+    assert store.corrections
+    assert any(r.name.startswith("slack_sdk") for r in caplog.records), "DEBUG was on"
+    for record in caplog.records:
+        message = record.getMessage()
+        assert "山田" not in message and "090-1234-5678" not in message
+        assert PERSONAL not in message and "滞納" not in message
+
+
+# ------------------------------------------------------------------ the select's options
+
+
+def suggest(app, typed: str, action_id: str = blocks.ACTION_CORRECT_PICK):
+    """A block_suggestion for the modal's select, through the Bolt app as Slack sends it."""
+    body = urlencode(
+        {
+            "payload": json.dumps(
+                {
+                    "type": "block_suggestion",
+                    "team": {"id": TEAM_ID},
+                    "user": {"id": "U100", "team_id": TEAM_ID},
+                    "api_app_id": "A0001",
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "value": typed,
+                    "container": {"type": "view", "view_id": VIEW_ID},
+                    "view": {"id": VIEW_ID, "type": "modal", "private_metadata": ""},
+                },
+                ensure_ascii=False,
+            )
+        }
+    )
+    headers = signed_headers(body, content_type="application/x-www-form-urlencoded")
+    return app.dispatch(BoltRequest(body=body, headers=headers))
+
+
+@pytest.fixture
+def bolt_app(slack_settings, slack_service):
+    from bot.slack.app import create_slack_app
+
+    return create_slack_app(slack_settings, slack_service)
+
+
+def options_of(response) -> list[dict]:
+    assert response.status == 200
+    return json.loads(response.body)["options"]
+
+
+def test_the_select_offers_measures_by_id_title_or_words(fake_slack, bolt_app):
+    by_id = options_of(suggest(bolt_app, "1-4-1"))
+    assert by_id[0] == {
+        "text": {"type": "plain_text", "text": "1-4-1 家計改善支援事業の実施"},
+        "value": "3-1-4-1",
+    }
+    assert options_of(suggest(bolt_app, "家計"))[0]["value"] == "3-1-4-1"
+    first = options_of(suggest(bolt_app, ""))
+    assert len(first) == 20  # the plan's first measures before anything is typed
+    assert all(o["value"].startswith("3-") for o in first)
+    # answered in the ack: not one call to Slack besides Bolt's auth.test
+    assert {c.method for c in fake_slack.calls} <= {"auth.test"}
+
+
+def test_options_stay_within_slacks_limits(bolt_app, slack_service, monkeypatch, plan_data):
+    from dataclasses import replace
+
+    measures = plan_data.plan_measures(CURRENT_PLAN)
+    long = tuple(replace(m, title=m.title * 10) for m in measures)
+    monkeypatch.setattr(slack_service, "pick_measures", lambda typed, limit: (long * 2)[:150])
+    options = options_of(suggest(bolt_app, "家"))
+    assert len(options) == 100
+    assert all(len(o["text"]["text"]) <= 75 for o in options)
+    assert all(0 < len(o["value"]) <= 150 for o in options)
+
+
+def test_no_measure_or_a_failure_is_an_empty_list(bolt_app, slack_service, monkeypatch):
+    monkeypatch.setattr(slack_service, "pick_measures", lambda typed, limit: ())
+    assert options_of(suggest(bolt_app, "zzzz")) == []
+
+    def broken(typed, limit):
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(slack_service, "pick_measures", broken)
+    assert options_of(suggest(bolt_app, "家賃")) == []

@@ -1,7 +1,11 @@
 import json
 
+import pytest
+
+from bot.corrections import MAX_NEED
 from bot.slack.payloads import (
     MAX_VALUE,
+    CorrectionContext,
     Snapshot,
     feedback_value,
     parse_feedback,
@@ -50,3 +54,60 @@ def test_feedback_and_suggestion_values():
     assert parse_feedback("evil|3-1-3-8") is None
     assert parse_suggestion(suggestion_value("slash", "家賃")) == ("slash", "家賃")
     assert parse_suggestion("slash|") is None
+
+
+# ------------------------------------------------------------------ 「違う」
+
+
+def test_a_correction_context_round_trips():
+    context = CorrectionContext("dm", ("3-1-4-1", "3-3-3-1"), "住まい", ("家賃", "滞納"))
+    assert CorrectionContext.decode(context.encode()) == context
+    nearby = CorrectionContext("slash", ("3-1-4-1",), "", ("宇宙",), vote=False)
+    assert CorrectionContext.decode(nearby.encode()) == nearby
+    assert CorrectionContext.from_value(context.encode()) == context
+
+
+def test_a_correction_context_drops_words_from_the_end_to_fit_a_button():
+    words = tuple(f"{chr(0x3042 + i)}{'長' * 60}" for i in range(40))
+    context = CorrectionContext("slash", tuple(f"3-1-4-{n}" for n in range(1, 9)), "住" * 99, words)
+    value = context.encode()
+    assert len(value) <= MAX_VALUE
+    decoded = CorrectionContext.decode(value)
+    assert decoded is not None
+    assert 0 < len(decoded.words) < 40
+    assert decoded.words == words[: len(decoded.words)]  # the first words are the ones kept
+    assert decoded.shown == ("3-1-4-1", "3-1-4-2", "3-1-4-3", "3-1-4-4", "3-1-4-5")
+    assert len(decoded.need) == MAX_NEED
+
+
+def test_the_old_not_helpful_value_still_reads_as_a_vote_without_words():
+    # Buttons posted before corrections carried surface|measure_id.
+    context = CorrectionContext.from_value("mention|3-1-3-8")
+    assert context == CorrectionContext("mention", ("3-1-3-8",), "", (), vote=True)
+    assert CorrectionContext.from_value("mention|<!channel>") is None
+    assert CorrectionContext.from_value("evil|3-1-3-8") is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "{not json",
+        "[1, 2]",
+        json.dumps({"s": "web", "h": []}),  # not a Slack surface
+        json.dumps({"s": "dm", "h": "3-1-4-1"}),
+        json.dumps({"s": "dm", "h": [], "w": "家賃"}),
+        json.dumps({"s": ["dm"], "h": []}),
+        json.dumps({"h": ["3-1-4-1"]}),
+        "{" + "x" * MAX_VALUE + "}",
+    ],
+)
+def test_a_garbled_correction_context_is_refused(value):
+    assert CorrectionContext.decode(value) is None
+    assert CorrectionContext.from_value(value) is None
+
+
+def test_a_correction_context_keeps_only_well_formed_ids():
+    value = json.dumps({"s": "dm", "h": ["../x", "3-1-4-1", 7], "w": ["家賃", 3], "n": None})
+    decoded = CorrectionContext.decode(value)
+    assert decoded == CorrectionContext("dm", ("3-1-4-1",), "", ("家賃",))

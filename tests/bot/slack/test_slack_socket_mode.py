@@ -17,6 +17,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.service import Service
 from bot.settings import Settings
+from bot.slack import blocks
 from bot.slack.app import AckTimer, create_slack_app, warm_authorization
 from bot.slack.socket_mode import PING_INTERVAL_S, RECEIVE_TIMEOUT_S, SocketMode
 from tests.fakes.fake_slack import SOCKET_URL, TEAM_ID, message_shortcut
@@ -85,6 +86,24 @@ def test_socket_mode_acks_before_a_slow_answer_is_delivered(fake_slack, slack_se
     fake_slack.release()
     fake_slack.settle(quiet=0.3)  # the slow answer finishes here, not in the next test
     assert fake_slack.clock() == 1.5
+
+
+def test_socket_mode_answers_the_correction_select_in_its_ack(fake_slack, slack_settings, index):
+    settings = _socket_settings(fake_slack, slack_settings)
+    app = create_slack_app(settings, Service(settings, index))
+    payload = {
+        "type": "block_suggestion",
+        "team": {"id": TEAM_ID},
+        "user": {"id": "U1", "team_id": TEAM_ID},
+        "action_id": blocks.ACTION_CORRECT_PICK,
+        "block_id": "b",
+        "value": "1-4-1",
+        "container": {"type": "view", "view_id": "V1"},
+    }
+    response = run_bolt_app(app, SocketModeRequest("interactive", "env-options", payload))
+    assert response.status == 200
+    options = json.loads(response.body)["options"]
+    assert options[0]["value"] == "3-1-4-1"
 
 
 def test_warm_authorization_spares_the_first_request_its_auth_test(
