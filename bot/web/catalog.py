@@ -102,6 +102,14 @@ class Catalog:
             for dept in sorted(data.departments, key=lambda d: (d.kana or d.name, d.name))
         )
         self._changes: dict[tuple[str, str], Change] = {}
+        # The 「正しい取組」 type-ahead of /search: every current-plan measure as a person
+        # picks it, "1-4-1 家計改善支援事業の実施", in plan order.
+        self.measure_choices = tuple(
+            f"{measure.short_id} {measure.title}"
+            for chapter in self.chapters[CURRENT_PLAN]
+            for view in chapter.sections
+            for measure in view.measures
+        )
 
     def section_view(self, measure: Measure) -> SectionView | None:
         return self._sections.get((measure.plan, measure.section))

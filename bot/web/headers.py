@@ -1,5 +1,5 @@
-"""Response headers: the question rides in the URL (or the form's POST to /ask), so it
-must not leak or be cached."""
+"""Response headers: the question rides in the URL (or the form's POST to /ask and
+/correct), so it must not leak or be cached."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ _CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
-_PRIVATE_PATHS = ("/search", "/ask", "/api/search")
+_PRIVATE_PATHS = ("/search", "/ask", "/correct", "/api/search")
 
 
 def add_headers(response: Response) -> Response:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from bot.corrections import WORDS_NOTICE, Correction
 from bot.surfaces import Surface
 from bot.web.catalog import PLANS, history_note
+from bot.web.correct import MAX_BODY_BYTES, CorrectionForm, FormProblem, answer_need, shown_ids
 from bot.web.query import Query, clean_query, notices_for, question_of
 from bot.web.state import web_state
 from index.model import CURRENT_PLAN
@@ -60,9 +62,73 @@ def _search_page(query: Query, need: str) -> str:
     elif query.text:
         answer = service.answer(query.text, surface=Surface.WEB)
         notices = notices_for(query, answer.notices)
+    correction = None
+    if answer is not None and answer.kind != "empty" and service.learning:
+        correction = {
+            "shown": shown_ids(answer),
+            "need": answer_need(answer, need),
+            "choices": web_state().catalog().measure_choices,
+            "notice": WORDS_NOTICE,
+        }
     return render_template(
-        "search.html", q=query.text, answer=answer, notices=notices, need=need if answer else ""
+        "search.html",
+        q=query.text,
+        answer=answer,
+        notices=notices,
+        need=need if answer else "",
+        correction=correction,
     )
+
+
+@pages.post("/correct")
+def correct() -> tuple[str, int]:
+    """What was right instead of the answer shown (the form under an answer on /search)."""
+    service = web_state().service
+    if not service.learning:
+        return render_template("correct.html", outcome="off", back=url_for("pages.search")), 404
+    # Checked before the body is read: the form is small, and another site's page must not
+    # be able to post corrections in a caseworker's browser.
+    request.max_content_length = MAX_BODY_BYTES
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return _correction_refused(FormProblem("unreadable"), "")
+    # Read first, so a refused form still links back to its answer.
+    question = clean_query(request.form.get("q")).text
+    try:
+        form = CorrectionForm.read(request.form)
+        chosen = form.chosen(service.data, service.pick_measures)
+    except FormProblem as problem:
+        return _correction_refused(problem, question)
+    need = form.need if service.data.need(form.need) is not None else ""
+    correction = Correction.of(chosen, form.shown, need, service.question_words(question))
+    if correction is None:  # chosen is checked above; kept in case Correction.of tightens
+        return _correction_refused(FormProblem("unreadable"), question)
+    # The pages have no login: the address stands in for the person, and the store keeps
+    # only its hash. Behind one proxy every page user has the proxy's address and counts
+    # as one person, which only makes the proposals built from corrections more cautious.
+    user_id = "web:" + (request.remote_addr or "")
+    recorded = service.correct(correction, surface=Surface.WEB, user_id=user_id)
+    back = _search_url(question, need)
+    if not recorded:
+        return render_template("correct.html", outcome="failed", back=back), 503
+    return render_template("correct.html", outcome="thanks", back=back), 200
+
+
+def _correction_refused(problem: FormProblem, question: str) -> tuple[str, int]:
+    page = render_template(
+        "correct.html", outcome="refused", message=problem.message, back=_search_url(question, "")
+    )
+    return page, 400
+
+
+def _search_url(question: str, need: str) -> str:
+    """Back to the answer the form was under, while its address fits a request line."""
+    if question:
+        url = url_for("pages.search", q=question)
+        if len(url.encode()) <= MAX_SEARCH_URL_BYTES:
+            return url
+    elif need:
+        return url_for("pages.search", need=need)
+    return url_for("pages.search")
 
 
 @pages.get("/measures/<measure_id>")

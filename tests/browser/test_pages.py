@@ -175,3 +175,94 @@ def test_a_vague_question_narrows_by_a_link(browser, live_url):
         assert page.locator("ol.hits > li.hit").count() >= 1
     finally:
         context.close()
+
+
+def _axe_violations(page) -> tuple[int, str]:
+    # axe-core as the package ships it: nothing is downloaded. It runs as a script, so only
+    # in a context with JavaScript on (the pages themselves need none).
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return results.violations_count, results.generate_report()
+
+
+MEASURE_LABEL = "取組の番号か名前（候補から選べます）"
+
+
+def test_the_search_page_with_the_correction_form_open_passes_axe(browser, live_url, artifacts):
+    from urllib.parse import quote
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(live_url + "/search?q=" + quote(QUESTION))
+        summary = page.locator("details.correct summary")
+        assert summary.inner_text() == "違う場合は、正しい取組を教えてください"
+        measure = page.get_by_label(MEASURE_LABEL)
+        assert not measure.is_visible()  # closed: the answer stays the first thing read
+        summary.click()
+        assert measure.is_visible()
+        assert page.locator("datalist#correct-measures option").count() == 97
+        _keep(page, artifacts, "search-correct-desktop.png", full_page=True)
+        count, report = _axe_violations(page)
+        assert count == 0, report
+
+        measure.focus()
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline == "solid"  # the focus ring of the other controls
+        # The radios are required: the browser asks for a choice instead of sending.
+        page.get_by_role("button", name="送る").click()
+        assert page.locator("#correct-choice-measure").evaluate("e => e.validity.valueMissing")
+        assert "/search?q=" in page.url
+
+        page.get_by_label("計画にない").check()
+        page.get_by_role("button", name="送る").click()
+        page.wait_for_url(re.compile(r"/correct$"))
+        assert page.locator("h1").inner_text() == "ありがとうございました"
+        count, report = _axe_violations(page)
+        assert count == 0, report
+    finally:
+        context.close()
+
+
+def test_a_correction_is_sent_without_javascript(browser, live_url):
+    from urllib.parse import quote
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(live_url + "/search?q=" + quote(QUESTION))
+        page.locator("details.correct summary").click()
+        page.get_by_label("この取組").check()
+        page.get_by_label(MEASURE_LABEL).fill("1-4-1 家計改善支援事業の実施")
+        page.get_by_role("button", name="送る").click()
+        page.wait_for_url(re.compile(r"/correct$"))
+        assert page.locator("h1").inner_text() == "ありがとうございました"
+        page.get_by_role("link", name="検索結果に戻る").click()
+        page.wait_for_url(re.compile(r"/search\?q="))
+        assert page.get_by_label(LABEL).input_value() == QUESTION
+    finally:
+        context.close()
+
+
+def test_the_correction_form_on_a_phone_and_in_print(browser, live_url):
+    from urllib.parse import quote
+
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(live_url + "/search?q=" + quote(CASE_NOTE))
+        page.locator("details.correct summary").click()
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, overflow
+        count, report = _axe_violations(page)
+        assert count == 0, report
+        page.emulate_media(media="print")
+        assert not page.locator("details.correct").is_visible()  # not on a case record
+    finally:
+        context.close()

@@ -9,7 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bot.service import Service
+from bot.corrections import Correction
+from bot.service import AnswerEvent, Service
 from bot.settings import Settings
 from bot.web import create_web_app
 from index.engine import Index
@@ -135,6 +136,51 @@ def tiny_plan(digest: str = "aaaa") -> PlanData:
     return PlanData(measures, departments, sections, (), DataVersion(digest, "2026-04-01"), plans)
 
 
+class RecordingStore:
+    """A Store that keeps what the Service hands it, for asserting on corrections."""
+
+    def __init__(self) -> None:
+        self.answers: list[AnswerEvent] = []
+        self.feedback: list[tuple[str, bool, str, str | None]] = []
+        self.corrections: list[tuple[Correction, str, str | None]] = []
+
+    def record_answer(self, event: AnswerEvent) -> None:
+        self.answers.append(event)
+
+    def record_feedback(
+        self, measure_id: str, helpful: bool, *, surface: str, user_id: str | None
+    ) -> None:
+        self.feedback.append((measure_id, helpful, surface, user_id))
+
+    def record_correction(
+        self, correction: Correction, *, surface: str, user_id: str | None
+    ) -> None:
+        self.corrections.append((correction, surface, user_id))
+
+
+@pytest.fixture
+def store() -> RecordingStore:
+    return RecordingStore()
+
+
+def _app_over_real_data(index: Index, store: RecordingStore, tmp_path: Path, **settings) -> Flask:
+    config = Settings(data_dir=ROOT / "data", db_path=tmp_path / "soudan.db", **settings)
+    return create_web_app(config, Service(config, index, store))
+
+
+@pytest.fixture
+def learning_client(index: Index, store: RecordingStore, tmp_path: Path) -> FlaskClient:
+    """A client over the real data whose service records into ``store`` (learning on)."""
+    return _app_over_real_data(index, store, tmp_path).test_client()
+
+
+@pytest.fixture
+def not_learning_client(index: Index, store: RecordingStore, tmp_path: Path) -> FlaskClient:
+    """As learning_client with LEARN_FROM_CORRECTIONS off."""
+    app = _app_over_real_data(index, store, tmp_path, learn_from_corrections=False)
+    return app.test_client()
+
+
 @dataclass
 class FakeIndex:
     data: PlanData
@@ -152,6 +198,10 @@ class FakeService:
     @property
     def data(self) -> PlanData:
         return self.index.data
+
+    @property
+    def learning(self) -> bool:
+        return self.settings.learn_from_corrections
 
     def answer(self, question: str, *, surface: str, user_id: str | None = None) -> Answer:
         self.asked.append((question, surface))
