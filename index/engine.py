@@ -236,6 +236,9 @@ class Index:
     abbreviations: AbbreviationTable
     abstain_score: float = ABSTAIN_SCORE
     _analyzed: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    # Tables a caller derives once per index (index.pick's folded titles): built on first
+    # use, dropped with the index at a reload.
+    memo: dict[str, object] = field(default_factory=dict, repr=False)
 
     def analyzed(self, text: str) -> tuple[str, ...]:
         """Content words of a short text (a vocabulary phrase), analysed once per index."""
