@@ -248,16 +248,164 @@ def rss_parts_mb() -> dict[str, float]:
     return parts
 
 
+def time_calls(call, inputs: list[str], passes: int) -> list[float]:
+    """Milliseconds of ``call(text)`` for each input, ``passes`` times over."""
+    samples = []
+    for _ in range(passes):
+        for text in inputs:
+            start = time.perf_counter_ns()
+            call(text)
+            samples.append((time.perf_counter_ns() - start) / 1e6)
+    return samples
+
+
 def time_answers(questions: list[str], index, passes: int) -> list[float]:
     from index.answer import answer
 
+    return time_calls(lambda question: answer(question, index), questions, passes)
+
+
+def typed_in_select(index) -> list[str]:
+    """What people type into 「正しい取組は？」: id starts, and the first two, four and all
+    characters of each title of the current plan (as the type-ahead sees them grow)."""
+    typed = ["", "1", "1-4", "3-1-4-1", "家計", "住まい", "ひきこもり", "借金", "子ども"]
+    for m in index.data.plan_measures(3)[:97]:
+        typed += [m.title[:2], m.title[:4], m.title]
+    return typed
+
+
+def time_picks(typed: list[str], index, passes: int) -> list[float]:
+    from index.pick import pick_measures
+
+    return time_calls(lambda text: pick_measures(index, text, 20), typed, passes)
+
+
+def load_and_build_data(scale: int):
+    from index.load import load
+
+    data = load(DATA_DIR)
+    return scaled_corpus(data, scale) if scale > 1 else data
+
+
+# --- statistics -------------------------------------------------------------------------
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile: always a value that was actually observed."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def latency_summary(samples_ms: list[float]) -> dict[str, float]:
+    return {
+        "p50": percentile(samples_ms, 50),
+        "p90": percentile(samples_ms, 90),
+        "p99": percentile(samples_ms, 99),
+        "max": max(samples_ms),
+    }
+
+
+# --- synthetic corpus -------------------------------------------------------------------
+
+
+def title_fragment(title: str) -> str:
+    """The longest piece between particles and brackets: a content phrase of the title."""
+    return max(_TITLE_CUTS.split(title), key=len)
+
+
+def recombine(measure: Measure, copy: int, pool: tuple[Measure, ...], rng: random.Random):
+    """A new 3rd-plan row in ``measure``'s section, written from real plan sentences.
+
+    Department, section and history links stay those of ``measure`` so the vocabulary,
+    department names and the "former title" field behave as on the real data.
+    """
+    donor = rng.choice(pool)
+    sources = rng.sample(pool, rng.randint(2, 3))
+    sentences = [f"{s}。" for src in sources for s in src.summary.split("。") if s.strip()]
+    rng.shuffle(sentences)
+    no = measure.no + copy * NO_STRIDE
+    return replace(
+        measure,
+        id=f"3-{measure.section}-{no}",
+        no=no,
+        title=f"{measure.title}・{title_fragment(donor.title)}",
+        summary="".join(sentences),
+    )
+
+
+def scaled_corpus(data: PlanData, scale: int) -> PlanData:
+    """The real data plus ``scale - 1`` recombined copies of every 3rd-plan measure."""
+    originals = data.plan_measures(3)
+    # Numbering by stride only stays unique while every real no is below the stride.
+    assert max(m.no for m in originals) < NO_STRIDE, "raise NO_STRIDE"
+    rng = random.Random(SEED)
+    copies = tuple(
+        recombine(m, copy, originals, rng) for copy in range(1, scale) for m in originals
+    )
+    return replace(data, measures=data.measures + copies)
+
+
+# --- worker (runs in its own process) ---------------------------------------------------
+
+
+def read_questions() -> list[str]:
+    with QUESTIONS.open(encoding="utf-8") as lines:
+        return [json.loads(line)["q"] for line in lines if line.strip()]
+
+
+def read_case_notes() -> list[str]:
+    """Case notes of about CASE_NOTE_CHARS characters: record-style notes joined in order
+    until each is that long (a caseworker pastes a few lines of a record)."""
+    with CASE_NOTES.open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines if line.strip()]
+    notes, current = [], ""
+    for row in rows:
+        if row.get("kind") != "casenote":
+            continue
+        current += row["q"]
+        if len(current) >= CASE_NOTE_CHARS:
+            notes.append(current[:CASE_NOTE_CHARS])
+            current = ""
+    return notes
+
+
+def peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+
+
+def rss_parts_mb() -> dict[str, float]:
+    """Current private (anonymous) and file-backed resident memory. The file-backed part is
+    mostly Sudachi's dictionary, mapped read-only: shared by every process that maps it and
+    given back by the kernel under pressure, so it grows with the words asked about."""
+    parts = {}
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            name, _, value = line.partition(":")
+            if name in ("RssAnon", "RssFile"):
+                parts[name] = int(value.split()[0]) / 1024
+    except OSError:  # not Linux
+        pass
+    return parts
+
+
+def time_calls(call, inputs: list[str], passes: int) -> list[float]:
+    """Milliseconds of ``call(text)`` for each input, ``passes`` times over."""
     samples = []
     for _ in range(passes):
-        for question in questions:
+        for text in inputs:
             start = time.perf_counter_ns()
-            answer(question, index)
+            call(text)
             samples.append((time.perf_counter_ns() - start) / 1e6)
     return samples
+
+
+def time_answers(questions: list[str], index, passes: int) -> list[float]:
+    from index.answer import answer
+
+    return time_calls(lambda question: answer(question, index), questions, passes)
 
 
 def typed_in_select(index) -> list[str]:

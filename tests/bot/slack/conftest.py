@@ -7,40 +7,17 @@ from pathlib import Path
 import pytest
 from slack_sdk import WebClient
 
-from bot.corrections import Correction
-from bot.service import AnswerEvent, Service
+from bot.service import Service
 from bot.settings import Settings
 from bot.slack.delivery import Delivery
 from bot.slack.responder import Responder
 from index.engine import Index
 from tests.fakes.fake_slack import SIGNING_SECRET, FakeSlack
+from tests.fakes.recording_store import RecordingStore
 
 ROOT = Path(__file__).resolve().parents[3]
 
 BASE_URL = "https://soudan.example.jp"
-
-
-class RecordingStore:
-    """A Store that keeps what the Service hands it, for asserting on feedback, corrections
-    and usage."""
-
-    def __init__(self) -> None:
-        self.answers: list[AnswerEvent] = []
-        self.feedback: list[tuple[str, bool, str, str | None]] = []
-        self.corrections: list[tuple[Correction, str, str | None]] = []
-
-    def record_answer(self, event: AnswerEvent) -> None:
-        self.answers.append(event)
-
-    def record_feedback(
-        self, measure_id: str, helpful: bool, *, surface: str, user_id: str | None
-    ) -> None:
-        self.feedback.append((measure_id, helpful, surface, user_id))
-
-    def record_correction(
-        self, correction: Correction, *, surface: str, user_id: str | None
-    ) -> None:
-        self.corrections.append((correction, surface, user_id))
 
 
 @pytest.fixture

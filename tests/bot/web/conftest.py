@@ -9,8 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bot.corrections import Correction
-from bot.service import AnswerEvent, Service
+from bot.service import Service
 from bot.settings import Settings
 from bot.web import create_web_app
 from index.engine import Index
@@ -27,6 +26,7 @@ from index.model import (
     Section,
     Status,
 )
+from tests.fakes.recording_store import RecordingStore
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -134,28 +134,6 @@ def tiny_plan(digest: str = "aaaa") -> PlanData:
         Plan(3, "第３期千葉市貧困対策アクションプラン"),
     )
     return PlanData(measures, departments, sections, (), DataVersion(digest, "2026-04-01"), plans)
-
-
-class RecordingStore:
-    """A Store that keeps what the Service hands it, for asserting on corrections."""
-
-    def __init__(self) -> None:
-        self.answers: list[AnswerEvent] = []
-        self.feedback: list[tuple[str, bool, str, str | None]] = []
-        self.corrections: list[tuple[Correction, str, str | None]] = []
-
-    def record_answer(self, event: AnswerEvent) -> None:
-        self.answers.append(event)
-
-    def record_feedback(
-        self, measure_id: str, helpful: bool, *, surface: str, user_id: str | None
-    ) -> None:
-        self.feedback.append((measure_id, helpful, surface, user_id))
-
-    def record_correction(
-        self, correction: Correction, *, surface: str, user_id: str | None
-    ) -> None:
-        self.corrections.append((correction, surface, user_id))
 
 
 @pytest.fixture
