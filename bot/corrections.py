@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 from bot.masking import PLACEHOLDERS, mask
 from index.model import MEASURE_ID
-from index.words import LemmaTagger, content_words
+from index.proposals import NOT_IN_PLAN, UNKNOWN
+from index.words import MAX_WORDS, LemmaTagger, content_words
 
-NOT_IN_PLAN = "計画にない"
-UNKNOWN = "わからない"
 CHOICES = (NOT_IN_PLAN, UNKNOWN)
 MAX_SHOWN = 5
 MAX_NEED = 40
@@ -46,7 +45,9 @@ class Correction:
             tuple(str(s) for s in shown if MEASURE_ID.fullmatch(str(s)))[:MAX_SHOWN],
             str(need or "")[:MAX_NEED],
             # A chosen 「わからない」 teaches nothing: no words are kept with it.
-            () if chosen == UNKNOWN else tuple(sorted({str(w) for w in words if _word(w)}))[:40],
+            ()
+            if chosen == UNKNOWN
+            else tuple(sorted({str(w) for w in words if _word(w)}))[:MAX_WORDS],
         )
 
     @property

@@ -15,6 +15,8 @@ from index.engine import Index
 from index.model import CURRENT_PLAN, Measure
 
 _ID_PREFIX = re.compile(r"\d+(?:-\d*)*")
+# Hyphens and dashes an IME may type between the numbers of an id (１ー４ー１).
+DASHES = re.compile(r"[‐‑–—―−ー－]")
 MAX_TYPED = 100  # a select's query; more is not a search term anymore
 
 
@@ -58,5 +60,5 @@ def _titles(index: Index) -> tuple[tuple[str, Measure], ...]:
 def _fold(text: str) -> str:
     # Full-width digits and hyphens (１－４) as half-width; case and spaces do not matter.
     folded = unicodedata.normalize("NFKC", text or "").lower()
-    folded = re.sub(r"[‐‑–—―−ー－]", "-", folded) if re.search(r"\d", folded) else folded
+    folded = DASHES.sub("-", folded) if re.search(r"\d", folded) else folded
     return re.sub(r"\s+", "", folded)

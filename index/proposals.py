@@ -96,6 +96,7 @@ def propose(records: Iterable[CorrectionRecord], index: Index, *, note: str = ""
     gone_ids = {g[0] for g in gone}
     out: list[Proposal] = []
     reach_cache: dict[str, list[str]] = {}
+    size = len(index.data.plan_measures(CURRENT_PLAN))
     for (target, word), who in sorted(users.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         # The data files take no one-character words (check.py): 夫, 子 name no situation.
         if len(who) < MIN_USERS or target in gone_ids or word in LIGHT_WORDS:
@@ -104,15 +105,16 @@ def propose(records: Iterable[CorrectionRecord], index: Index, *, note: str = ""
             continue
         if len(who) / len(word_users[word]) < MIN_SHARE:
             continue
-        reached = reach_cache.setdefault(word, _reach(index, word))
+        if word not in reach_cache:  # one search a word, however many targets it has
+            reach_cache[word] = _reach(index, word)
+        reached = reach_cache[word]
         if target == NOT_IN_PLAN:
             if len(reached) > OUTSIDE_MAX_REACH or index.vocabulary.outside(word):
                 continue
             row = (OUTSIDE_CATEGORY, word, note)
             file = OUTSIDE
         else:
-            size = len(index.data.plan_measures(CURRENT_PLAN))
-            if not reached and not _analysable(index, word):
+            if not reached and not index.analyzed(word):
                 continue
             if len(reached) > GENERIC_REACH * size or target in reached[:LEADS_WITHIN]:
                 continue
@@ -126,10 +128,6 @@ def _reach(index: Index, word: str) -> list[str]:
     """The measures the word alone reaches, best first."""
     hits = index.search(build_query(word, index), plan=CURRENT_PLAN)
     return [h.measure.id for h in hits]
-
-
-def _analysable(index: Index, word: str) -> bool:
-    return bool(index.analyzed(word))
 
 
 def _gone(records: list[CorrectionRecord], index: Index) -> tuple[tuple[str, int, int], ...]:

@@ -40,7 +40,7 @@ def report(since: str | None, as_csv: bool, db_path: Path | None) -> None:
         settings = Settings.from_env()
     except SettingsError as error:
         raise CommandError(str(error)) from None
-    start = _parse_since(since, settings.zone)
+    start = parse_since(since, settings.zone)
     path = db_path or settings.db_path
     if not path.exists():
         click.echo(f"利用記録はまだありません（質問 0 件）: {path}", err=as_csv)
@@ -68,7 +68,8 @@ def report(since: str | None, as_csv: bool, db_path: Path | None) -> None:
         click.echo(render_table(tables))
 
 
-def _parse_since(since: str | None, zone: tzinfo) -> datetime | None:
+def parse_since(since: str | None, zone: tzinfo) -> datetime | None:
+    """--since as midnight of that day in ``zone``; a Japanese error when it is no date."""
     if since is None:
         return None
     try:

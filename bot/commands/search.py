@@ -21,7 +21,9 @@ from index.evaluate import evaluate as run_evaluation
 from index.model import Answer, Hit, QuestionKind
 
 
-def _index(data_dir: Path) -> Index:
+def index_of(data_dir: Path) -> Index:
+    """The index over ``data_dir`` as every command builds it (one bootstrap); a data problem
+    is a Japanese error."""
     try:
         return bootstrap(Settings(data_dir=data_dir), serving=False).index
     except DataError as error:
@@ -38,7 +40,7 @@ def ask(
     question: tuple[str, ...], top: int, need: str | None, base_url: str, data_dir: Path
 ) -> None:
     """質問に答えます（困りごとごとの取組・担当課・一致した語・リンク）。"""
-    index = _index(data_dir)
+    index = index_of(data_dir)
     if need is not None:
         if index.data.need(need) is None:
             labels = "、".join(n.label for n in index.data.needs)
@@ -105,7 +107,7 @@ def _hit_lines(rank: int, hit: Hit, base_url: str) -> list[str]:
 @data_option
 def search(jsonl: bool, data_dir: Path) -> None:
     """質問をまとめて検索します（標準入力: 1行1問、{"q": ...} か平文）。"""
-    index = _index(data_dir)
+    index = index_of(data_dir)
     # One output line for every input line, blank ones included, so callers can zip them.
     for number, line in enumerate(sys.stdin, 1):
         line = line.rstrip("\n")
@@ -130,7 +132,7 @@ def evaluate_command(file: Path, misses: bool, data_dir: Path) -> None:
         cases = read_cases(file)
     except ValueError as error:
         raise CommandError(str(error)) from None
-    index = _index(data_dir)
+    index = index_of(data_dir)
     report = run_evaluation(cases, lambda q: answer(q, index))
     summary = report.summary()
     answerable = len(report.false_abstain)

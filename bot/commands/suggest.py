@@ -17,15 +17,15 @@ import click
 
 from bot.commands.data import data_option
 from bot.commands.errors import CommandError, CommandFailed
-from bot.commands.report import _parse_since
+from bot.commands.report import parse_since
+from bot.commands.search import index_of
 from bot.report.queries import read_corrections
 from bot.settings import Settings, SettingsError
 from bot.store import StoreError, connect
 from index.check import split_list
 from index.engine import Index, build
-from index.errors import DataError
 from index.evaluate import read_cases
-from index.load import check, load
+from index.load import check
 from index.proposals import (
     MIN_USERS,
     NOT_IN_PLAN,
@@ -84,13 +84,13 @@ def suggest(
     if apply_file is not None:
         apply_rows(apply_file, data_dir, eval_files or _default_sets())
         return
-    start = _parse_since(since, settings.zone)
+    start = parse_since(since, settings.zone)
     path = db_path or settings.db_path
     records = _records(path, start, settings) if path.exists() else []
     if not records and not as_csv:
         click.echo(render(Proposals((), (), 0, 0), None))
         return
-    index = _build(data_dir)
+    index = index_of(data_dir)
     proposals = propose(records, index, note=_note(start))
     if as_csv:
         click.echo(rows_csv(proposals).encode("utf-8-sig"), nl=False)
@@ -110,15 +110,6 @@ def _records(path: Path, start, settings: Settings) -> list[CorrectionRecord]:
     finally:
         conn.close()
     return [CorrectionRecord(r.chosen, r.words, r.user_hash or "", r.shown) for r in rows]
-
-
-def _build(data_dir: Path) -> Index:
-    from index.text import SudachiAnalyzer
-
-    try:
-        return build(load(data_dir), SudachiAnalyzer())
-    except DataError as error:
-        raise CommandError(error.report()) from None
 
 
 def _note(start) -> str:
@@ -174,7 +165,7 @@ def apply_rows(rows_file: Path, data_dir: Path, sets: tuple[Path, ...]) -> None:
         raise CommandError(f"{rows_file} は UTF-8 ではありません。") from None
     except ValueError as error:
         raise CommandError(f"{rows_file} {error}") from None
-    before_index = _build(data_dir)
+    before_index = index_of(data_dir)
     rows = _new_rows(rows, before_index)
     if not any(rows.values()):
         click.echo("加える行はありません（すべて既にデータにあります）。")

@@ -44,14 +44,8 @@ class Snapshot:
             "q": self.question[:MAX_QUESTION],
             "h": hits,
         }
-        value = _dump(body)
-        while len(value) > MAX_VALUE and body["h"]:
-            body["h"].pop()
-            value = _dump(body)
-        while len(value) > MAX_VALUE and body["q"]:
-            body["q"] = body["q"][: len(body["q"]) // 2]
-            value = _dump(body)
-        return value
+        _shrink(body, "h", lambda hits: hits[:-1])
+        return _shrink(body, "q", lambda question: question[: len(question) // 2])
 
     @classmethod
     def decode(cls, value: str) -> Snapshot | None:
@@ -123,11 +117,7 @@ class CorrectionContext:
             "w": list(self.words),
             "v": int(self.vote),
         }
-        value = _dump(body)
-        while len(value) > MAX_VALUE and body["w"]:
-            body["w"].pop()
-            value = _dump(body)
-        return value
+        return _shrink(body, "w", lambda words: words[:-1])
 
     @classmethod
     def decode(cls, value: str) -> CorrectionContext | None:
@@ -183,6 +173,15 @@ def parse_suggestion(value: str) -> tuple[Surface, str] | None:
     if surface not in _SURFACES or not term or len(term) > 100:
         return None
     return Surface(surface), term
+
+
+def _shrink(body: dict, key: str, cut) -> str:
+    """``body`` as JSON, ``body[key]`` cut down until it fits a button's value (or is empty)."""
+    value = _dump(body)
+    while len(value) > MAX_VALUE and body[key]:
+        body[key] = cut(body[key])
+        value = _dump(body)
+    return value
 
 
 def _dump(body: dict) -> str:

@@ -8,7 +8,6 @@ logged or stored as text.
 from __future__ import annotations
 
 import logging
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,8 +15,8 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MultiDict
 
 from bot.corrections import MAX_NEED, MAX_SHOWN, NOT_IN_PLAN, UNKNOWN
-from index.model import CURRENT_PLAN, Answer, Measure, PlanData
-from index.pick import MAX_TYPED
+from index.model import CURRENT_PLAN, MEASURE_ID_IN_TEXT, Answer, Measure, PlanData
+from index.pick import DASHES, MAX_TYPED
 from index.question import MAX_QUESTION_CHARS
 
 log = logging.getLogger(__name__)
@@ -31,11 +30,6 @@ CHOICES = {CHOICE_MEASURE: "", "not_in_plan": NOT_IN_PLAN, "unknown": UNKNOWN}
 MAX_BODY_BYTES = 64 * 1024
 MAX_ID_CHARS = 20  # a measure id as the hidden fields carry it (3-1-4-10)
 
-# An id at the start of what was typed or picked ("1-4-1 家計改善…", "3-1-4-1"): the plan
-# may be left out; not the start of a phone number or an address (no digit or dash after).
-_LEADING_ID = re.compile(r"(?:([23])-)?([1-9])-([1-9])-(\d{1,2})(?![\d-])")
-# Hyphens and dashes an IME may type between the numbers (１ー４ー１).
-_DASHES = re.compile(r"[‐‑–—―−ー－]")
 
 # Japanese sentences for a form that cannot be used; the keys name the case in tests.
 PROBLEMS = {
@@ -110,8 +104,9 @@ def find_measure(
     """The current-plan measure a person typed or picked from the list: a leading id
     ("1-4-1 家計改善…", "3-1-4-1"), an exact title, else the one measure ``pick`` finds."""
     text = unicodedata.normalize("NFKC", typed).strip()
-    numbered = _DASHES.sub("-", text) if text[:1].isdigit() else text
-    match = _LEADING_ID.match(numbered)
+    numbered = DASHES.sub("-", text) if text[:1].isdigit() else text
+    # An id at the start of what was typed or picked ("1-4-1 家計改善…", "3-1-4-1").
+    match = MEASURE_ID_IN_TEXT.match(numbered)
     if match is not None:
         # An id that names no current measure is not guessed at: the person meant that one.
         plan, chapter, section, no = match.groups()

@@ -11,7 +11,7 @@ from bot.web.catalog import PLANS, history_note
 from bot.web.correct import MAX_BODY_BYTES, CorrectionForm, FormProblem, answer_need, shown_ids
 from bot.web.query import Query, clean_query, notices_for, question_of
 from bot.web.state import web_state
-from index.model import CURRENT_PLAN
+from index.model import CURRENT_PLAN, QuestionKind
 
 pages = Blueprint("pages", __name__)
 
@@ -63,7 +63,7 @@ def _search_page(query: Query, need: str) -> str:
         answer = service.answer(query.text, surface=Surface.WEB)
         notices = notices_for(query, answer.notices)
     correction = None
-    if answer is not None and answer.kind != "empty" and service.learning:
+    if answer is not None and answer.kind != QuestionKind.EMPTY and service.learning:
         correction = {
             "shown": shown_ids(answer),
             "need": answer_need(answer, need),
