@@ -22,6 +22,7 @@ from index.answer import answer as answer_question
 from index.answer import answer_need
 from index.engine import Index, build
 from index.errors import DataError
+from index.index_cache import load_index, save_index
 from index.load import load
 from index.model import Answer, Measure, PlanData
 from index.pick import pick_measures
@@ -31,16 +32,22 @@ log = logging.getLogger(__name__)
 
 
 def build_index(data: PlanData, cache_dir: Path | None, analyzer: Analyzer | None = None) -> Index:
-    """The index over ``data``, reusing the data's stored analyses under ``cache_dir``.
+    """The index over ``data``: the one stored under ``cache_dir`` for this data version
+    (index.index_cache), else built from the data's stored analyses and stored.
 
     The index is millions of long-lived objects: left to the cyclic garbage collector, its
     first full pass after a build stops one answer for 0.2 s at 100 times this plan. They
     are set aside (gc.freeze) once built; the index holds no reference cycles, so the one
     a reload replaces is still freed when the last reference goes."""
     gc.unfreeze()
-    # No directory, nothing kept: the analyses would only be held to be written nowhere.
-    cache = AnalysisCache.open(cache_dir, data) if cache_dir is not None else None
-    index = build(data, analyzer or SudachiAnalyzer(), cache=cache)
+    analyzer = analyzer or SudachiAnalyzer()
+    index = load_index(cache_dir, data, analyzer) if cache_dir is not None else None
+    if index is None:
+        # No directory, nothing kept: the analyses would only be held to be written nowhere.
+        cache = AnalysisCache.open(cache_dir, data) if cache_dir is not None else None
+        index = build(data, analyzer, cache=cache)
+        if cache_dir is not None:
+            save_index(cache_dir, data, index)
     gc.collect()
     gc.freeze()
     return index
